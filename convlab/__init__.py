@@ -1,0 +1,63 @@
+"""ConvLab: convolutions, from the sliding window to the GPU.
+
+The helper library of the course: readable reference implementations, kernel
+factories, sample images, plotting and benchmark helpers, and the checks that
+grade exercises.
+
+Submodules are loaded lazily (``lazy_loader``, as scikit-image does), so
+``import convlab`` is cheap and never imports TensorFlow; ``convlab.tf`` is the
+only module that does, and only when it is used.
+"""
+
+import lazy_loader as _lazy
+
+__version__ = "0.1.0"
+
+_SUBMODULE_ATTRS = {
+    "i18n": ["set_language", "get_language"],
+    "padding": ["pad", "BORDER_MODES", "border_mode_table"],
+    "shapes": ["conv_output_size", "same_padding", "pool_output_size"],
+    "convolution": ["correlate2d", "convolve2d", "correlate2d_loops"],
+    "pooling": ["max_pool2d", "avg_pool2d", "global_max_pool", "global_avg_pool"],
+    "kernels": [
+        "identity_kernel",
+        "box_kernel",
+        "binomial_kernel",
+        "gaussian_kernel",
+        "gaussian_kernel1d",
+        "sharpen_kernel",
+        "outline_kernel",
+        "laplacian_kernel",
+        "sobel_kernels",
+        "scharr_kernels",
+        "prewitt_kernels",
+    ],
+    "separable": ["is_separable", "separate", "separable_correlate2d"],
+    "layers": [
+        "conv2d",
+        "depthwise_conv2d",
+        "depthwise_to_conv2d",
+        "hwio_to_oihw",
+        "oihw_to_hwio",
+        "conv2d_param_count",
+        "depthwise_param_count",
+    ],
+    "mosaic": ["mosaic"],
+    "edges": ["sobel_gradients", "gradient_magnitude", "gradient_angle"],
+    "data": ["sample_image", "astronaut", "camera", "coffee"],
+}
+
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__,
+    submodules=[
+        "checks",
+        "data",
+        "plotting",
+        "widgets",
+        "bench",
+        "tf",
+        *_SUBMODULE_ATTRS,
+    ],
+    submod_attrs=_SUBMODULE_ATTRS,
+)
+__all__ = [*__all__, "__version__"]

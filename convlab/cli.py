@@ -1,0 +1,128 @@
+"""The ``convlab`` command: build the course, manage translations, grade, benchmark.
+
+Examples
+--------
+::
+
+    convlab build                 # every language; fails on missing translations
+    convlab build --check         # exit 1 if a built notebook is stale
+    convlab i18n update           # refresh templates and catalogs after editing a lesson
+    convlab i18n check            # list missing/fuzzy messages per language
+    convlab grade 02-convolution-from-scratch --lang es --jobs 2
+    convlab bench --sizes 3,7,15,31
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .i18n import LANGUAGES
+
+__all__ = ["main"]
+
+
+def _languages(value: str | None) -> list[str]:
+    if not value:
+        return list(LANGUAGES)
+    langs = [x.strip() for x in value.split(",") if x.strip()]
+    return langs
+
+
+def _cmd_build(args) -> int:
+    from .build import course
+    from .build.notebooks import TranslationError
+
+    langs = _languages(args.lang)
+    try:
+        if args.check:
+            stale = course.check_stale(langs)
+            for line in stale:
+                print(line)
+            if stale:
+                print(f"{len(stale)} built file(s) are stale: run `make build` and commit.")
+                return 1
+            print("Built notebooks are up to date.")
+            return 0
+        for path in course.build(langs):
+            print(f"built {path}")
+    except TranslationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_i18n(args) -> int:
+    from .build import catalogs, library_catalogs
+    from .build.lessons import discover
+
+    langs = [x for x in _languages(args.lang) if x != "en"]
+    lessons = discover()
+    if args.action == "update":
+        for path in catalogs.update(lessons, langs):
+            print(f"updated {path}")
+        for lang in langs:
+            for path in library_catalogs.update(lang) or []:
+                print(f"updated {path}")
+        return 0
+    problems = [str(p) for p in catalogs.check(lessons, langs)]
+    problems += [str(p) for p in library_catalogs.check(langs)]
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"{len(problems)} message(s) need translation.")
+        return 1
+    print(f"All messages translated in: {', '.join(langs)}.")
+    return 0
+
+
+def _cmd_grade(args) -> int:
+    from .grading import grade_cli
+
+    return grade_cli(args)
+
+
+def _cmd_bench(args) -> int:
+    from . import bench
+
+    return bench.main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="convlab",
+        description="ConvLab course tooling: build notebooks, translations, grading, benchmarks.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="build the nbgrader course directories course/<lang>/")
+    p.add_argument("--lang", help=f"comma-separated languages (default: {','.join(LANGUAGES)})")
+    p.add_argument("--check", action="store_true", help="only report stale built notebooks")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("i18n", help="update or check the gettext catalogs (lessons and library)")
+    p.add_argument("action", choices=["update", "check"])
+    p.add_argument("--lang", help="comma-separated languages (default: all shipped)")
+    p.set_defaults(func=_cmd_i18n)
+
+    p = sub.add_parser("grade", help="autograde every submission of a lesson (nbgrader)")
+    p.add_argument("lesson", help="lesson (assignment) name, e.g. 02-convolution-from-scratch")
+    p.add_argument("--lang", default="en", help="which course directory course/<lang>/ (default: en)")
+    p.add_argument("--course-dir", help="an nbgrader course directory (overrides --lang)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: CPU count)")
+    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("bench", help="time convolution implementations; write a table and a plot")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="options for the benchmark (see `convlab bench -- --help`)")
+    p.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

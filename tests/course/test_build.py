@@ -1,0 +1,109 @@
+"""The built course directories: fresh, consistent across languages, nbgrader-valid."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from convlab.build.course import check_stale
+from convlab.build.lessons import LessonError, discover
+from convlab.i18n import LANGUAGES
+
+from .conftest import LESSONS, ROOT, SLUGS, built_notebook
+
+
+def test_built_notebooks_are_not_stale():
+    """Rebuilding from course/lessons and course/locales reproduces every committed file."""
+    stale = check_stale(list(LANGUAGES), root=ROOT)
+    assert stale == [], "\n".join(stale)
+
+
+def test_there_are_lessons():
+    assert len(SLUGS) >= 3
+
+
+@pytest.mark.parametrize("part", ["source", "release"])
+def test_code_cells_are_identical_across_languages_except_the_language_line(slug, part):
+    codes = {}
+    for language in LANGUAGES:
+        nb = built_notebook(language, part, slug)
+        cells = [c for c in nb.cells if c.cell_type == "code"]
+        setup, rest = cells[0], cells[1:]
+        assert f'convlab.set_language("{language}")' in setup.source
+        # nbgrader's code stub is translated; everything else is shared code.
+        codes[language] = [re.sub(r"^# .*\n(?=raise NotImplementedError)", "", c.source, flags=re.M) for c in rest]
+    assert codes["es"] == codes["en"] and codes["ja"] == codes["en"]
+
+
+def test_markdown_is_translated(slug):
+    english = [c.source for c in built_notebook("en", "source", slug).cells if c.cell_type == "markdown"]
+    for language in LANGUAGES:
+        if language == "en":
+            continue
+        other = [c.source for c in built_notebook(language, "source", slug).cells if c.cell_type == "markdown"]
+        assert len(other) == len(english)
+        same = [m for m, e in zip(other, english, strict=True) if m == e and re.search(r"[A-Za-z]{4,}\s+[a-z]{3,}", m)]
+        assert not same, f"{language}/{slug}: untranslated-looking markdown: {same[:2]}"
+
+
+def test_every_lesson_has_at_least_three_graded_exercises_with_public_and_hidden_tests(slug):
+    nb = built_notebook("en", "source", slug)
+    grade_cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    solutions = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    hidden = [c for c in grade_cells if "### BEGIN HIDDEN TESTS" in c.source]
+    public = [c for c in grade_cells if "### BEGIN HIDDEN TESTS" not in c.source]
+    assert len(solutions) >= 3 and len(hidden) >= 3 and len(public) >= 3
+    for cell in grade_cells:
+        first = cell.source.lstrip().splitlines()[0]
+        assert first.startswith('"""Check that'), f"{cell.metadata.nbgrader.grade_id}: {first}"
+        assert cell.metadata.nbgrader["points"] > 0
+
+
+def test_release_has_no_solution_code_and_no_hidden_tests(language, slug):
+    source = built_notebook(language, "source", slug)
+    release = built_notebook(language, "release", slug)
+    text = "\n".join(c.source for c in release.cells)
+    assert "### BEGIN SOLUTION" not in text and "### BEGIN HIDDEN TESTS" not in text
+    for cell in source.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            answer = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+            lines = [ln.strip() for ln in answer.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+            leaked = [ln for ln in lines if len(ln) > 12 and ln in text]
+            assert not leaked, f"solution lines of {meta['grade_id']} in the release: {leaked}"
+        if meta.get("grade") and "### BEGIN HIDDEN TESTS" in cell.source:
+            hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0].strip()
+            assert hidden not in text
+
+
+def test_release_notebooks_have_no_outputs(language, slug):
+    for part in ("source", "release"):
+        nb = built_notebook(language, part, slug)
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def test_lessons_that_do_not_need_tensorflow_do_not_import_it():
+    for lesson in LESSONS:
+        code = "\n".join(c.source for c in lesson.notebook.cells if c.cell_type == "code")
+        uses_tf = bool(re.search(r"^\s*(import tensorflow|from tensorflow|import keras|from keras|import convlab\.tf)", code, re.M))
+        assert uses_tf == lesson.needs_tensorflow, lesson.slug
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("role: solution, id: add_one}", "role: answer, id: add_one}", "`role` must be one of"),
+        ("id: add_one_public, points: 1", "id: add_one_public, points: 0", "positive integer `points`"),
+        ("id: add_one_hidden", "id: add_one_public", "duplicate id 'add_one_public'"),
+        ("id: add_one}", "id: Add-One}", "snake_case"),
+        ("### BEGIN SOLUTION\n", "", "### BEGIN SOLUTION"),
+    ],
+)
+def test_malformed_lesson_sources_are_rejected_with_a_clear_message(tmp_course, old, new, message):
+    path = tmp_course / "course" / "lessons" / "00-smoke.md"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(LessonError, match=re.escape(message)):
+        discover(tmp_course)[0].notebook

@@ -1,0 +1,40 @@
+"""pyproject.toml, environment.yml and binder/environment.yml list the same packages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from .conftest import ROOT
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = project["dependencies"] + project["optional-dependencies"]["test"]
+    return {_name(r): r.strip() for r in reqs}
+
+
+def _conda(path) -> dict[str, str]:
+    env = yaml.safe_load(path.read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    assert "python=3.11" in env["dependencies"]
+    return {_name(r): r.strip() for r in pip}
+
+
+def test_environment_yml_matches_pyproject():
+    assert _conda(ROOT / "environment.yml") == _pyproject()
+
+
+def test_binder_environment_matches_pyproject():
+    assert _conda(ROOT / "binder" / "environment.yml") == _pyproject()
+
+
+def test_binder_post_build_installs_convlab_and_builds_the_course():
+    post = (ROOT / "binder" / "postBuild").read_text()
+    assert "pip install --no-deps -e ." in post and "convlab build" in post
