@@ -107,14 +107,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("grade", help="autograde every submission of a lesson (nbgrader)")
     p.add_argument("lesson", help="lesson (assignment) name, e.g. 02-convolution-from-scratch")
-    p.add_argument("--lang", default="en", help="which course directory course/<lang>/ (default: en)")
+    p.add_argument(
+        "--lang", default="en", help="which course directory course/<lang>/ (default: en)"
+    )
     p.add_argument("--course-dir", help="an nbgrader course directory (overrides --lang)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: CPU count)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("bench", help="time convolution implementations; write a table and a plot")
-    p.add_argument("rest", nargs=argparse.REMAINDER, help="options for the benchmark (see `convlab bench -- --help`)")
+    p.add_argument(
+        "rest",
+        nargs=argparse.REMAINDER,
+        help="options for the benchmark (see `convlab bench -- --help`)",
+    )
     p.set_defaults(func=_cmd_bench)
     return parser
 

@@ -65,7 +65,7 @@ def available_languages() -> tuple[str, ...]:
     return ("en", *[x for x in found if x != "en"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _catalog(language: str) -> dict[tuple[str | None, str], object]:
     import polib
 

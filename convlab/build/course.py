@@ -125,7 +125,9 @@ def _build_language(lessons: list[Lesson], language: str, target: Path, root: Pa
 def _scratch_builds(lessons, languages, root, scratch: Path) -> dict[str, Path]:
     out = {lang: scratch / lang for lang in languages}
     with ThreadPoolExecutor(max_workers=min(len(languages), os.cpu_count() or 1) or 1) as pool:
-        futures = [pool.submit(_build_language, lessons, lang, out[lang], root) for lang in languages]
+        futures = [
+            pool.submit(_build_language, lessons, lang, out[lang], root) for lang in languages
+        ]
         errors = []
         for future in futures:
             try:
@@ -137,7 +139,9 @@ def _scratch_builds(lessons, languages, root, scratch: Path) -> dict[str, Path]:
     return out
 
 
-def build(languages: list[str], *, root: Path | None = None, lessons: list[Lesson] | None = None) -> list[Path]:
+def build(
+    languages: list[str], *, root: Path | None = None, lessons: list[Lesson] | None = None
+) -> list[Path]:
     """Build the course directories of `languages`; return the directories written."""
     root = root or repo_root()
     lessons = lessons if lessons is not None else discover(root)
@@ -158,7 +162,49 @@ def build(languages: list[str], *, root: Path | None = None, lessons: list[Lesso
                 elif (src / part).exists():
                     shutil.copy2(src / part, target)
             written.append(dest)
+    readme = _readme_with_lessons(list(languages), root, lessons)
+    if readme is not None and readme != (root / "README.md").read_text(encoding="utf-8"):
+        (root / "README.md").write_text(readme, encoding="utf-8")
+        written.append(root / "README.md")
     return written
+
+
+README_START, README_END = "<!-- lessons:start -->", "<!-- lessons:end -->"
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "ja": "日本語"}
+
+
+def _heading(text: str) -> str:
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return text.strip().splitlines()[0]
+
+
+def readme_lessons(languages: list[str], root: Path, lessons: list[Lesson]) -> str:
+    """The README's lesson table: each lesson's title in each language, linked to its release."""
+    head = "| # | " + " | ".join(LANGUAGE_NAMES.get(x, x) for x in languages) + " |"
+    rule = "|---|" + "---|" * len(languages)
+    rows = [head, rule]
+    for lesson in lessons:
+        first = lesson.messages()[0][1]
+        cells = []
+        for language in languages:
+            title = _heading(catalogs.translations(lesson, language, root).get(first, first))
+            cells.append(f"[{title}](course/{language}/release/{lesson.slug}/{lesson.slug}.ipynb)")
+        rows.append(f"| {lesson.slug[:2]} | " + " | ".join(cells) + " |")
+    return README_START + "\n" + "\n".join(rows) + "\n" + README_END
+
+
+def _readme_with_lessons(languages: list[str], root: Path, lessons: list[Lesson]) -> str | None:
+    readme = root / "README.md"
+    if not readme.exists():
+        return None
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        return None
+    before, rest = text.split(README_START, 1)
+    after = rest.split(README_END, 1)[1]
+    return before + readme_lessons(languages, root, lessons) + after
 
 
 def _tree(path: Path) -> set[str]:
@@ -190,4 +236,7 @@ def check_stale(languages: list[str], *, root: Path | None = None) -> list[str]:
                         stale.append(f"{shown}: no longer built (run `make build`)")
                     elif not filecmp.cmp(a, b, shallow=False):
                         stale.append(f"{shown}: stale (run `make build`)")
+    readme = _readme_with_lessons(list(languages), root, lessons)
+    if readme is not None and readme != (root / "README.md").read_text(encoding="utf-8"):
+        stale.append("README.md: lesson list is stale (run `make build`)")
     return stale

@@ -71,7 +71,9 @@ def discover(root: Path | None = None) -> list[Lesson]:
     lessons = [Lesson(p) for p in sorted((root / "course" / "lessons").glob("[0-9][0-9]-*.md"))]
     for lesson in lessons:
         if not _SLUG.match(lesson.slug):
-            raise LessonError(f"lesson file name must look like '02-convolution.md'; got {lesson.path.name!r}")
+            raise LessonError(
+                f"lesson file name must look like '02-convolution.md'; got {lesson.path.name!r}"
+            )
     return lessons
 
 
@@ -88,15 +90,21 @@ def _validate(slug: str, nb) -> None:
         if role not in ROLES:
             raise LessonError(f"{where}: `role` must be one of {', '.join(ROLES)}; got {role!r}")
         if not isinstance(grade_id, str) or not _GRADE_ID.match(grade_id):
-            raise LessonError(f"{where}: `id` must be a snake_case name such as 'conv2d_valid_shape'; got {grade_id!r}")
+            raise LessonError(
+                f"{where}: `id` must be a snake_case name such as 'conv2d_valid_shape'; got {grade_id!r}"
+            )
         if grade_id in seen:
             raise LessonError(f"{where}: duplicate id {grade_id!r}")
         seen.add(grade_id)
         points = meta.get("points")
         if role == "tests":
             if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
-                raise LessonError(f"{where}: a `tests` cell needs a positive integer `points`; got {points!r}")
+                raise LessonError(
+                    f"{where}: a `tests` cell needs a positive integer `points`; got {points!r}"
+                )
         elif points is not None:
             raise LessonError(f"{where}: only `tests` cells take `points`")
         if role == "solution" and "### BEGIN SOLUTION" not in cell.source:
-            raise LessonError(f"{where}: a solution cell must mark its answer with ### BEGIN SOLUTION / ### END SOLUTION")
+            raise LessonError(
+                f"{where}: a solution cell must mark its answer with ### BEGIN SOLUTION / ### END SOLUTION"
+            )

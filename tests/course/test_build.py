@@ -32,18 +32,30 @@ def test_code_cells_are_identical_across_languages_except_the_language_line(slug
         setup, rest = cells[0], cells[1:]
         assert f'convlab.set_language("{language}")' in setup.source
         # nbgrader's code stub is translated; everything else is shared code.
-        codes[language] = [re.sub(r"^# .*\n(?=raise NotImplementedError)", "", c.source, flags=re.M) for c in rest]
+        codes[language] = [
+            re.sub(r"^# .*\n(?=raise NotImplementedError)", "", c.source, flags=re.M) for c in rest
+        ]
     assert codes["es"] == codes["en"] and codes["ja"] == codes["en"]
 
 
 def test_markdown_is_translated(slug):
-    english = [c.source for c in built_notebook("en", "source", slug).cells if c.cell_type == "markdown"]
+    english = [
+        c.source for c in built_notebook("en", "source", slug).cells if c.cell_type == "markdown"
+    ]
     for language in LANGUAGES:
         if language == "en":
             continue
-        other = [c.source for c in built_notebook(language, "source", slug).cells if c.cell_type == "markdown"]
+        other = [
+            c.source
+            for c in built_notebook(language, "source", slug).cells
+            if c.cell_type == "markdown"
+        ]
         assert len(other) == len(english)
-        same = [m for m, e in zip(other, english, strict=True) if m == e and re.search(r"[A-Za-z]{4,}\s+[a-z]{3,}", m)]
+        same = [
+            m
+            for m, e in zip(other, english, strict=True)
+            if m == e and re.search(r"[A-Za-z]{4,}\s+[a-z]{3,}", m)
+        ]
         assert not same, f"{language}/{slug}: untranslated-looking markdown: {same[:2]}"
 
 
@@ -69,11 +81,19 @@ def test_release_has_no_solution_code_and_no_hidden_tests(language, slug):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):
             answer = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
-            lines = [ln.strip() for ln in answer.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+            lines = [
+                ln.strip()
+                for ln in answer.splitlines()
+                if ln.strip() and not ln.strip().startswith("#")
+            ]
             leaked = [ln for ln in lines if len(ln) > 12 and ln in text]
             assert not leaked, f"solution lines of {meta['grade_id']} in the release: {leaked}"
         if meta.get("grade") and "### BEGIN HIDDEN TESTS" in cell.source:
-            hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0].strip()
+            hidden = (
+                cell.source.split("### BEGIN HIDDEN TESTS")[1]
+                .split("### END HIDDEN TESTS")[0]
+                .strip()
+            )
             assert hidden not in text
 
 
@@ -86,7 +106,13 @@ def test_release_notebooks_have_no_outputs(language, slug):
 def test_lessons_that_do_not_need_tensorflow_do_not_import_it():
     for lesson in LESSONS:
         code = "\n".join(c.source for c in lesson.notebook.cells if c.cell_type == "code")
-        uses_tf = bool(re.search(r"^\s*(import tensorflow|from tensorflow|import keras|from keras|import convlab\.tf)", code, re.M))
+        uses_tf = bool(
+            re.search(
+                r"^\s*(import tensorflow|from tensorflow|import keras|from keras|import convlab\.tf)",
+                code,
+                re.M,
+            )
+        )
         assert uses_tf == lesson.needs_tensorflow, lesson.slug
 
 
@@ -94,7 +120,11 @@ def test_lessons_that_do_not_need_tensorflow_do_not_import_it():
     ("old", "new", "message"),
     [
         ("role: solution, id: add_one}", "role: answer, id: add_one}", "`role` must be one of"),
-        ("id: add_one_public, points: 1", "id: add_one_public, points: 0", "positive integer `points`"),
+        (
+            "id: add_one_public, points: 1",
+            "id: add_one_public, points: 0",
+            "positive integer `points`",
+        ),
         ("id: add_one_hidden", "id: add_one_public", "duplicate id 'add_one_public'"),
         ("id: add_one}", "id: Add-One}", "snake_case"),
         ("### BEGIN SOLUTION\n", "", "### BEGIN SOLUTION"),
@@ -106,4 +136,4 @@ def test_malformed_lesson_sources_are_rejected_with_a_clear_message(tmp_course, 
     assert old in text
     path.write_text(text.replace(old, new, 1))
     with pytest.raises(LessonError, match=re.escape(message)):
-        discover(tmp_course)[0].notebook
+        _ = discover(tmp_course)[0].notebook

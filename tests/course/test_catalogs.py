@@ -43,7 +43,9 @@ def test_new_language_starts_untranslated_and_is_reported_by_lesson_and_message(
     lessons = discover(tmp_course)
     catalogs.update(lessons, ["es"], tmp_course)
     problems = catalogs.check(lessons, ["es"], tmp_course)
-    assert [(p.language, p.lesson, p.kind) for p in problems] == [("es", "00-smoke", "untranslated")] * 2
+    assert [(p.language, p.lesson, p.kind) for p in problems] == [
+        ("es", "00-smoke", "untranslated")
+    ] * 2
     assert "00-smoke" in str(problems[0]) and "Smoke test" in str(problems[0])
 
 
@@ -53,7 +55,9 @@ def test_changed_english_marks_translation_fuzzy_and_fails_the_build(tmp_course)
     assert catalogs.check(discover(tmp_course), ["es"], tmp_course) == []
 
     source = tmp_course / "course" / "lessons" / "00-smoke.md"
-    source.write_text(source.read_text().replace("A second paragraph.", "A second, longer paragraph."))
+    source.write_text(
+        source.read_text().replace("A second paragraph.", "A second, longer paragraph.")
+    )
     lessons = discover(tmp_course)
     catalogs.update(lessons, ["es"], tmp_course)
 

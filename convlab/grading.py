@@ -1,0 +1,165 @@
+"""``convlab grade``: autograde a lesson for the whole class, then feedback and grades.
+
+A thin layer over nbgrader's own commands, run inside an nbgrader course
+directory (``course/<lang>/``):
+
+1. ``nbgrader autograde <lesson> --student <id>`` for every submission in
+   ``submitted/*/<lesson>/``, in parallel worker processes (one per core by
+   default), each in its own process so one broken submission cannot take the
+   others down;
+2. ``nbgrader generate_feedback <lesson>``;
+3. ``nbgrader export --to grades-<lesson>.csv``.
+
+Resumable: a submission is marked done (``.convlab/graded/<lesson>/<id>``)
+only after nbgrader has recorded its grade in the gradebook, and done
+submissions are skipped on the next run (``--force`` regrades).  Parallel
+nbgrader processes share the SQLite gradebook; a busy timeout makes them wait
+for each other instead of failing.
+
+Introduced in the instructor guide (README, "For instructors").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+__all__ = ["grade", "GradeResult", "grade_cli"]
+
+#: Seconds nbgrader may spend on one submission before it is stopped
+#: (each cell is already limited by ``Execute.timeout`` in nbgrader_config.py).
+SUBMISSION_TIMEOUT = 30 * 60
+
+
+@dataclasses.dataclass
+class GradeResult:
+    student: str
+    status: str  # "graded" | "skipped" | "failed"
+    seconds: float = 0.0
+    log: str = ""
+
+
+def _env() -> dict[str, str]:
+    bindir = str(Path(sys.executable).parent)
+    return dict(
+        os.environ,
+        PATH=os.pathsep.join([bindir, os.environ.get("PATH", "")]),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONWARNINGS="ignore",
+    )
+
+
+def _db_args(course: Path) -> list[str]:
+    # SQLite waits up to 120 s for a lock held by another worker.
+    return [f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}?timeout=120"]
+
+
+def _run(
+    args: list[str], course: Path, timeout: float | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args, *_db_args(course)],
+        cwd=course,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def _marker(course: Path, lesson: str, student: str) -> Path:
+    return course / ".convlab" / "graded" / lesson / student
+
+
+def _grade_one(course: Path, lesson: str, student: str, force: bool) -> GradeResult:
+    marker = _marker(course, lesson, student)
+    if marker.exists() and not force:
+        return GradeResult(student, "skipped")
+    start = time.perf_counter()
+    args = ["autograde", lesson, "--student", student, "--create", "--force"]
+    try:
+        proc = _run(args, course, timeout=SUBMISSION_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        log = f"nbgrader autograde stopped after {SUBMISSION_TIMEOUT} s\n{exc.stdout or ''}"
+        return GradeResult(student, "failed", time.perf_counter() - start, log)
+    seconds = time.perf_counter() - start
+    log = (proc.stdout + proc.stderr)[-4000:]
+    if proc.returncode != 0:
+        return GradeResult(student, "failed", seconds, log)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{seconds:.1f}\n")
+    return GradeResult(student, "graded", seconds, log)
+
+
+def submissions(course: Path, lesson: str) -> list[str]:
+    """Student ids with a submission of `lesson` in ``submitted/``."""
+    return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{lesson}") if p.is_dir())
+
+
+def grade(
+    course: Path,
+    lesson: str,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> tuple[list[GradeResult], Path]:
+    """Autograde every submission of `lesson`, generate feedback, export grades.
+
+    Returns the per-student results and the path of the exported CSV.
+    """
+    from tqdm.auto import tqdm
+
+    course = Path(course).resolve()
+    if not (course / "nbgrader_config.py").exists():
+        raise ValueError(f"{course} is not an nbgrader course directory (no nbgrader_config.py)")
+    students = submissions(course, lesson)
+    if not students:
+        raise ValueError(
+            f"no submissions of {lesson!r} in {course / 'submitted'}/<student>/{lesson}/"
+        )
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    # Make sure the gradebook schema exists before workers race to create it.
+    _run(["db", "assignment", "list"], course)
+    results = []
+    with (
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+        tqdm(
+            total=len(students), desc=f"grading {lesson}", unit="submission", disable=not progress
+        ) as bar,
+    ):
+        futures = [pool.submit(_grade_one, course, lesson, s, force) for s in students]
+        for future in as_completed(futures):
+            results.append(future.result())
+            bar.update()
+    results.sort(key=lambda r: r.student)
+    proc = _run(["generate_feedback", lesson, "--force"], course)
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"nbgrader generate_feedback failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+        )
+    csv_path = course / f"grades-{lesson}.csv"
+    proc = _run(["export", "--to", str(csv_path)], course)
+    if proc.returncode != 0:
+        raise RuntimeError(f"nbgrader export failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    return results, csv_path
+
+
+def grade_cli(args) -> int:
+    from .build.lessons import repo_root
+
+    course = Path(args.course_dir) if args.course_dir else repo_root() / "course" / args.lang
+    results, csv_path = grade(course, args.lesson, jobs=args.jobs, force=args.force)
+    for r in results:
+        line = f"{r.student:20s} {r.status:8s} {r.seconds:6.1f} s"
+        print(line)
+        if r.status == "failed":
+            print("    " + r.log.strip().replace("\n", "\n    ")[-1500:])
+    failed = [r for r in results if r.status == "failed"]
+    print(f"grades: {csv_path}  ({len(results) - len(failed)} ok, {len(failed)} failed)")
+    return 1 if failed else 0

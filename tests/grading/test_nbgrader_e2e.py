@@ -1,0 +1,72 @@
+"""nbgrader end to end with its real commands, on every lesson of one language.
+
+generate_assignment -> three submissions (the solutions, the untouched release,
+one with a plausible mistake) -> autograde -> generate_feedback -> export,
+asserting the exact scores and that feedback HTML exists.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from convlab.build.lessons import discover
+
+from .nbgrader_helpers import (
+    exercise_points,
+    export_scores,
+    nbgrader,
+    read_nb,
+    scratch_course,
+    solved,
+    submit,
+)
+
+#: One plausible mistake per lesson: (solution cell id, regex on its code, replacement).
+MISTAKES = {
+    "01-images-as-arrays": ("brighten", r"np\.clip\((.*?), 0, 255\)", r"(\1)"),
+    "02-convolution-from-scratch": ("convolve_valid", r"kernel\[::-1, ::-1\]", "kernel"),
+    "03-padding": ("same_pad_width", r"return k // 2", "return k // 2 + 1"),
+}
+SLUGS = [lesson.slug for lesson in discover()]
+
+
+def test_every_lesson_has_a_mistake_case():
+    assert sorted(MISTAKES) == sorted(SLUGS)
+
+
+@pytest.mark.grading
+@pytest.mark.parametrize("slug", SLUGS)
+def test_nbgrader_generate_autograde_feedback_export(slug, tmp_path):
+    course = scratch_course(tmp_path, "en")
+    nbgrader(["generate_assignment", slug, "--force", "--create"], course)
+
+    good = solved(course, slug)
+    untouched = read_nb(course / "release" / slug / f"{slug}.ipynb")
+    wrong = solved(course, slug)
+    grade_id, pattern, replacement = MISTAKES[slug]
+    cell = next(
+        c for c in wrong.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
+    cell.source, count = re.subn(pattern, replacement, cell.source)
+    assert count == 1, f"the mistake for {slug} no longer applies to {grade_id}:\n{cell.source}"
+
+    for student, nb in [("solved", good), ("untouched", untouched), ("mistake", wrong)]:
+        submit(course, student, slug, nb)
+
+    start = time.perf_counter()
+    nbgrader(["autograde", slug, "--create"], course)
+    per_submission = (time.perf_counter() - start) / 3
+    print(f"\n[timing] {slug}: autograde {per_submission:.1f} s per submission")
+
+    nbgrader(["generate_feedback", slug], course)
+    scores = export_scores(course, slug)
+
+    points = exercise_points(read_nb(course / "source" / slug / f"{slug}.ipynb"))
+    total = sum(points.values())
+    assert scores == {"solved": total, "untouched": 0.0, "mistake": total - points[grade_id]}
+    for student in ("solved", "untouched", "mistake"):
+        html = course / "feedback" / student / slug / f"{slug}.html"
+        assert html.exists() and "Score" in html.read_text(encoding="utf-8")
