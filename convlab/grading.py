@@ -163,3 +163,24 @@ def grade_cli(args) -> int:
     failed = [r for r in results if r.status == "failed"]
     print(f"grades: {csv_path}  ({len(results) - len(failed)} ok, {len(failed)} failed)")
     return 1 if failed else 0
+
+
+#: Memory the grading kernel may allocate (bytes); see :func:`limit_kernel`.
+KERNEL_MEMORY = 4 * 1024**3
+
+
+def limit_kernel(memory: int = KERNEL_MEMORY) -> None:
+    """Cap the memory of the current process (the grading kernel) and quiet TensorFlow.
+
+    ``nbgrader_config.py`` runs this at the start of every grading kernel
+    (``IPKernelApp.exec_lines``), so a memory bomb raises ``MemoryError`` in
+    the student's cell instead of exhausting the machine.  ``RLIMIT_DATA``
+    counts heap and anonymous mappings, not the address space TensorFlow
+    reserves for code, so TensorFlow still imports.
+    """
+    import resource
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))

@@ -59,9 +59,15 @@ c.CourseDirectory.course_id = "convlab-{language}"
 # What students see where a solution was.
 c.ClearSolutions.code_stub = {{"python": {stub!r}}}
 
-# Autograding: a cell may run for at most 60 s; long outputs are cut.
+# Autograding: a cell may run for at most 60 s; long outputs are cut; the
+# grading kernel may allocate at most 4 GiB (a memory bomb raises MemoryError
+# in the student's cell) and TensorFlow's C++ logging is quieted.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
+c.Execute.extra_arguments = [
+    "--HistoryManager.hist_file=:memory:",
+    "--IPKernelApp.exec_lines=import convlab.grading as _convlab_grading; _convlab_grading.limit_kernel()",
+]
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 '''
