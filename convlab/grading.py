@@ -96,6 +96,27 @@ def _grade_one(course: Path, lesson: str, student: str, force: bool) -> GradeRes
     return GradeResult(student, "graded", seconds, log)
 
 
+def _ensure_assignment(course: Path, lesson: str) -> None:
+    """Record the assignment's cells in the gradebook (nbgrader generate_assignment) if missing.
+
+    This also creates the gradebook schema before parallel workers race to do it.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    os.environ["PATH"] = _env()["PATH"]  # nbgrader's Gradebook runs `alembic` from PATH
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        try:
+            gb.find_assignment(lesson)
+            return
+        except MissingEntry:
+            pass
+    proc = _run(["generate_assignment", lesson, "--force", "--create"], course)
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"nbgrader generate_assignment failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+        )
+
+
 def submissions(course: Path, lesson: str) -> list[str]:
     """Student ids with a submission of `lesson` in ``submitted/``."""
     return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{lesson}") if p.is_dir())
@@ -108,10 +129,11 @@ def grade(
     jobs: int | None = None,
     force: bool = False,
     progress: bool = True,
-) -> tuple[list[GradeResult], Path]:
+) -> tuple[list[GradeResult], Path | None]:
     """Autograde every submission of `lesson`, generate feedback, export grades.
 
-    Returns the per-student results and the path of the exported CSV.
+    Returns the per-student results and the path of the exported CSV (None
+    when no submission could be graded).
     """
     from tqdm.auto import tqdm
 
@@ -124,8 +146,7 @@ def grade(
             f"no submissions of {lesson!r} in {course / 'submitted'}/<student>/{lesson}/"
         )
     jobs = max(1, jobs or os.cpu_count() or 1)
-    # Make sure the gradebook schema exists before workers race to create it.
-    _run(["db", "assignment", "list"], course)
+    _ensure_assignment(course, lesson)
     results = []
     with (
         ThreadPoolExecutor(max_workers=jobs) as pool,
@@ -138,6 +159,8 @@ def grade(
             results.append(future.result())
             bar.update()
     results.sort(key=lambda r: r.student)
+    if not any(r.status in ("graded", "skipped") for r in results):
+        return results, None
     proc = _run(["generate_feedback", lesson, "--force"], course)
     if proc.returncode != 0:
         raise RuntimeError(
