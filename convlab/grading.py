@@ -207,3 +207,69 @@ def limit_kernel(memory: int = KERNEL_MEMORY) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
     resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+    _confine_writes(Path.cwd())
+
+
+_WRITE_EVENTS = {
+    "os.remove",
+    "os.rename",
+    "os.rmdir",
+    "os.mkdir",
+    "shutil.rmtree",
+    "os.truncate",
+    "os.symlink",
+    "os.link",
+    "os.chmod",
+}
+
+
+def _confine_writes(folder: Path) -> None:
+    """Refuse file writes outside the submission folder (and caches/temp) in this process.
+
+    An audit hook (PEP 578) cannot be removed once added, so a submission
+    cannot switch it off.  It sees Python-level opens and file operations;
+    native code writing files on its own is out of its reach.
+    """
+    import sys
+    import tempfile
+
+    home = Path.home()
+    allowed = [
+        folder.resolve(),
+        Path(tempfile.gettempdir()).resolve(),
+        home / ".cache",
+        home / ".config" / "matplotlib",
+        home / ".keras",
+        home / ".ipython",
+        home / ".local" / "share" / "jupyter",
+        Path("/dev"),
+    ]
+    if os.environ.get("MPLCONFIGDIR"):
+        allowed.append(Path(os.environ["MPLCONFIGDIR"]))
+
+    def inside(path) -> bool:
+        try:
+            target = Path(os.fsdecode(path)).resolve()
+        except (TypeError, ValueError, OSError):
+            return True  # file descriptors and the like
+        return any(target == root or root in target.parents for root in allowed)
+
+    def hook(event, args):
+        if event == "open":
+            path, mode, flags = args
+            writing = (isinstance(mode, str) and any(m in mode for m in "wax+")) or (
+                isinstance(flags, int)
+                and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND)
+            )
+            if writing and path is not None and not isinstance(path, int) and not inside(path):
+                raise PermissionError(
+                    f"grading: writing outside the submission folder is not allowed ({os.fsdecode(path)})"
+                )
+        elif (
+            event in _WRITE_EVENTS and args and not isinstance(args[0], int) and not inside(args[0])
+        ):
+            raise PermissionError(
+                f"grading: changing files outside the submission folder is not allowed ({args[0]})"
+            )
+
+    sys.addaudithook(hook)

@@ -68,6 +68,16 @@ c.Execute.extra_arguments = [
     "--HistoryManager.hist_file=:memory:",
     "--IPKernelApp.exec_lines=import convlab.grading as _convlab_grading; _convlab_grading.limit_kernel()",
 ]
+# A submission that kills its kernel keeps the points earned before (convlab.nbgrader_ext).
+c.Autograde.autograde_preprocessors = [
+    "convlab.nbgrader_ext.SurvivingExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 '''
