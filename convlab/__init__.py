@@ -42,7 +42,7 @@ _SUBMODULE_ATTRS = {
         "conv2d_param_count",
         "depthwise_param_count",
     ],
-    "mosaic": ["mosaic"],
+    "pixelation": ["mosaic"],  # not "mosaic": a module named like its function would shadow it
     "edges": ["sobel_gradients", "gradient_magnitude", "gradient_angle"],
     "data": ["sample_image", "astronaut", "camera", "coffee"],
 }
