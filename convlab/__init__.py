@@ -36,11 +36,15 @@ _SUBMODULE_ATTRS = {
     "layers": [
         "conv2d",
         "depthwise_conv2d",
+        "separable_conv2d",
         "depthwise_to_conv2d",
         "hwio_to_oihw",
         "oihw_to_hwio",
+        "depthwise_hwio_to_oihw",
+        "depthwise_oihw_to_hwio",
         "conv2d_param_count",
         "depthwise_param_count",
+        "separable_conv2d_param_count",
     ],
     "pixelation": ["mosaic"],  # not "mosaic": a module named like its function would shadow it
     "edges": ["sobel_gradients", "gradient_magnitude", "gradient_angle"],

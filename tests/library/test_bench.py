@@ -1,0 +1,126 @@
+"""convlab bench: the quick run writes a complete CSV, a PNG and the target lines.
+
+No timing is asserted (speed goals are reported by the benchmark, never tested).
+"""
+
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from convlab import bench
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    return out, bench.main(["--quick", "--no-tf", "--no-progress", "--out", str(out)])
+
+
+def read_rows(path):
+    with open(path, newline="") as handle:
+        reader = csv.DictReader(handle)
+        return reader.fieldnames, list(reader)
+
+
+def test_quick_run_writes_csv_with_every_method_and_size(quick_run, capsys):
+    out, status = quick_run
+    assert status == 0
+    columns, rows = read_rows(out / "bench.csv")
+    assert tuple(columns) == bench.COLUMNS
+    expected_methods = [m.name for m in bench.METHODS if not m.needs_tf]
+    assert [(r["method"], int(r["kernel_size"])) for r in rows] == [
+        (name, size) for size in (3, 7) for name in expected_methods
+    ]
+    for row in rows:
+        assert row["image_shape"] == "96x128x3"
+        assert float(row["median_s"]) > 0
+        assert int(row["samples"]) >= 1 and int(row["calls_per_sample"]) >= 1
+        # every method computes the same float32 'same' Gaussian correlation
+        assert float(row["max_abs_error"]) < 1e-4, row
+        assert row["extrapolated"] == str(row["method"] == "loops")
+        assert row["baseline"] == (
+            "opencv-gaussianblur" if row["kind"] == "separable" else "opencv-filter2d"
+        )
+        if row["method"] == row["baseline"]:
+            assert float(row["ratio_to_opencv"]) == 1.0
+
+
+def test_quick_run_writes_a_png(quick_run):
+    out, _ = quick_run
+    png = out / "bench.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 10_000
+
+
+def test_table_reports_both_targets():
+    rows = [
+        {
+            "method": name,
+            "kernel_size": 7,
+            "median_s": seconds,
+            "ratio_to_opencv": None,
+            "extrapolated": False,
+            "max_abs_error": 0.0,
+        }
+        for name, seconds in [
+            ("numpy", 0.06),
+            ("opencv-filter2d", 0.01),
+            ("numpy-separable", 0.02),
+            ("opencv-gaussianblur", 0.001),
+        ]
+    ]
+    info = {"image": "test", "machine": "m", "versions": "v", "threads": "t"}
+    table = bench.format_table(rows, info)
+    assert "numpy / opencv-filter2d <= 12x at 7x7: 7x7: 6.0x met" in table
+    assert "numpy-separable / opencv-gaussianblur <= 8x: 7x7: 20.0x NOT met" in table
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--sizes", "4"], "positive odd integers"),
+        (["--sizes", "3,x"], "odd integers separated by commas"),
+        (["--methods", "numpy,magic"], "--methods must name some of loops, numpy"),
+        (["--repeat", "0"], "must be >= 1"),
+    ],
+)
+def test_bad_options_exit_with_a_usage_error(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        bench.main(argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("prefix", [[], ["--"]])  # `convlab bench -- ...` forwards the "--"
+def test_methods_option_and_no_tf_leave_nothing(capsys, prefix):
+    assert bench.main([*prefix, "--methods", "tf-cpu-float32", "--no-tf"]) == 2
+    assert "no method left" in capsys.readouterr().out
+
+
+def test_gaussian_sigma_is_opencvs_rule():
+    cv2 = pytest.importorskip("cv2")
+    from convlab import gaussian_kernel1d
+
+    # From 11 taps OpenCV samples a Gaussian with this sigma (below, it uses fixed tables).
+    for size in (11, 15, 31):
+        np.testing.assert_allclose(
+            gaussian_kernel1d(size, bench.gaussian_sigma(size)),
+            cv2.getGaussianKernel(size, 0)[:, 0],
+            atol=1e-12,
+        )
+
+
+def test_bench_without_tf_does_not_import_tensorflow(tmp_path):
+    code = (
+        "import sys, convlab.bench as b; "
+        f"b.main(['--quick', '--no-tf', '--no-progress', '--sizes', '3', '--out', {str(tmp_path)!r}]); "
+        "assert 'tensorflow' not in sys.modules"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Targets (reported, not enforced)" in result.stdout
