@@ -1,0 +1,307 @@
+"""Exercise checks: public feedback, hidden grading, diagnoses, a from-scratch guard.
+
+Every check takes the student's function and runs it on a list of cases::
+
+    convlab.checks.correlate_valid(correlate_loops)                # public cell
+    convlab.checks.correlate_valid(correlate_loops, hidden=True)   # more cases
+
+On success it prints one line (``✓ correlate_valid: correlate_loops passed all
+4 cases.``) and returns None.  On failure it raises :class:`CheckFailed`, an
+`AssertionError` (so nbgrader marks the cell as failed), whose message, in the
+notebook's language (``convlab.set_language``), names the smallest input the
+function failed on, shows what was expected and what was received, and
+diagnoses the mistake when it can confirm one.  A diagnosis is a tested
+hypothesis: the check computes what the mistake (a flipped kernel, a loop that
+stops one step early, the wrong border mode, uint8 wrap-around...) would have
+produced and compares it with the student's output.
+
+``hidden=True`` adds randomized cases, drawn from a fresh seed on every run
+(``seed=`` repeats a run; the failure message prints the seed), and edge cases:
+1x1 kernels, kernels as large as the image, non-square images and kernels,
+gray and color images, uint8, float32 and float64 inputs.
+
+Exercises written "from scratch" (``correlate_valid``, ``convolve_valid``,
+``pad_image``, ``correlate_same``; ``from_scratch=True`` by default) fail when
+the student's function calls the reference solution or a library convolution,
+filter or padding function, however it was bound; see
+``convlab.checks._scratch`` for the list and how calls are seen.
+
+What a lesson's test cells contain
+----------------------------------
+Public (visible) test cell::
+
+    convlab.checks.correlate_valid(correlate_loops)
+
+Hidden test cell (between ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``)::
+
+    from convlab.checks import run
+    run("correlate_valid", correlate_loops, hidden=True)
+
+The hidden form imports ``run`` through ``sys.modules`` in the cell itself, so
+it does not depend on the notebook's ``convlab`` variable (a student cell can
+rebind that name to anything); ``run`` then verifies the checks before and
+after running them.
+
+Threat model
+------------
+The grader and the student's code share one Python process: nbgrader executes
+the student's cells, then the test cells, in the same kernel.  Nothing inside
+that process can be made tamper-proof against code written to defeat it, and
+this package does not pretend otherwise.  What it does:
+
+- **Rebinding or deleting** an attribute of ``convlab.checks`` or of any of its
+  submodules (``convlab.checks.correlate_valid = lambda f, **k: None``) raises
+  AttributeError: the modules are read-only (:class:`ReadOnlyModule`).
+- **Bypassing that** (``vars(module)[name] = ...``, ``object.__setattr__``),
+  editing a check's ``__code__`` or defaults, mutating the registry or the case
+  data, adding a global that shadows a builtin, replacing ``convlab.checks`` in
+  ``sys.modules`` or on the ``convlab`` package, or replacing a NumPy function
+  the checks compute with: ``run`` (and every check with ``hidden=True``) first
+  compiles the package's files afresh from disk and compares them with the
+  live modules; any difference raises :class:`TamperingDetected` naming it.
+  The comparison is repeated after the student's function has run, so
+  tampering done *by* the function during the check is caught too.
+- **Switching off the from-scratch guard** (``sys.setprofile``,
+  ``threading.setprofile``, also from C through ``functools.partial``, seen by
+  an audit hook) fails the check as tampering.
+
+What it does not do: the entry point itself is the one thing that cannot
+verify itself.  Code that targets it deliberately (replacing ``run`` with
+``vars(convlab.checks)["run"] = ...`` or the module object in ``sys.modules``
+before the hidden cell runs, patching ``builtins`` or ``importlib``, writing
+to the installed files while autograding) can still fake a pass.  Such code is
+in the submission for anyone to read: :func:`scan_source` flags it, and the
+grading pipeline should run that scan out of process on every submission.
+Locked test cells themselves are protected by nbgrader's checksums.
+
+Introduced in lesson 01, images as arrays (its first test cells).
+"""
+
+from __future__ import annotations
+
+import types as _types
+
+from . import _core, _integrity, lesson01, lesson02, lesson03
+from ._errors import CheckFailed, TamperingDetected
+from ._integrity import ReadOnlyModule, verify
+from ._scan import scan_notebook, scan_source
+
+__all__ = [
+    "CheckFailed",
+    "REGISTRY",
+    "ReadOnlyModule",
+    "TamperingDetected",
+    "bgr_to_rgb",
+    "brighten",
+    "convolve_valid",
+    "correlate_same",
+    "correlate_valid",
+    "image_info",
+    "pad_image",
+    "run",
+    "same_pad_width",
+    "scan_notebook",
+    "scan_source",
+    "to_grayscale",
+    "valid_output_size",
+    "verify",
+]
+
+
+def _check(exercise, student_fn, hidden, seed, from_scratch=False) -> None:
+    if not hidden:
+        _core.run_exercise(exercise, student_fn, hidden=False, seed=seed, from_scratch=from_scratch)
+        return
+    _integrity.ensure_intact(exercise.name)
+    try:
+        _core.run_exercise(exercise, student_fn, hidden=True, seed=seed, from_scratch=from_scratch)
+    finally:
+        # Tampering done by the student's function during the run explains
+        # (and takes precedence over) whatever the run concluded.
+        _integrity.ensure_intact(exercise.name)
+
+
+def image_info(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``image_info(image) -> (height, width, channels)`` (lesson 01).
+
+    A 2-D (grayscale) image counts as one channel.
+
+    Parameters
+    ----------
+    student_fn : callable
+        The student's function.
+    hidden : bool, optional
+        Also run randomized and edge cases (hidden test cells).
+    seed : int, optional
+        Seed of the randomized cases; fresh per run when None.
+
+    Raises
+    ------
+    CheckFailed
+        With a localized report of the smallest failing case.
+    """
+    _check(lesson01.ImageInfo(), student_fn, hidden, seed)
+
+
+def to_grayscale(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``to_grayscale(rgb)`` (lesson 01): float64 (H, W) in [0, 1], ``rgb2gray``'s weights.
+
+    uint8 input is scaled by 1/255; float input is taken to be in [0, 1].
+    Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson01.ToGrayscale(), student_fn, hidden, seed)
+
+
+def bgr_to_rgb(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``bgr_to_rgb(image)`` (lesson 01): channel order reversed, dtype kept.
+
+    The input must not be modified.  Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson01.BgrToRgb(), student_fn, hidden, seed)
+
+
+def brighten(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``brighten(image, amount) -> uint8`` (lesson 01), saturating like ``cv2.add``.
+
+    Negative amounts darken, saturating at 0.  Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson01.Brighten(), student_fn, hidden, seed)
+
+
+def valid_output_size(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``valid_output_size(n, k) -> int`` (lesson 02), for 1 <= k <= n.
+
+    Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson02.ValidOutputSize(), student_fn, hidden, seed)
+
+
+def correlate_valid(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check a valid 2-D correlation, ``correlate_loops`` or ``correlate_vectorized`` (lesson 02).
+
+    Any numeric output dtype is accepted if the values are right (results are
+    compared in float64).  Kernels may be non-square, even-sized, 1x1 or as
+    large as the image.
+
+    Parameters
+    ----------
+    student_fn : callable
+        ``f(image, kernel) -> ndarray``.
+    hidden : bool, optional
+        Also run randomized and edge cases.
+    seed : int, optional
+        Seed of the randomized cases; fresh per run when None.
+    from_scratch : bool, optional
+        Fail if the function calls a library convolution or filter (default).
+
+    Raises
+    ------
+    CheckFailed
+        With a localized report of the smallest failing case.
+    """
+    _check(lesson02.CorrelateValid(), student_fn, hidden, seed, from_scratch)
+
+
+def convolve_valid(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check a valid 2-D convolution, ``convolve_valid(image, kernel)`` (lesson 02).
+
+    The student may call their own correlation; library convolutions are
+    refused while `from_scratch` is true.  Parameters, raises: as
+    :func:`correlate_valid`.
+    """
+    _check(lesson02.ConvolveValid(), student_fn, hidden, seed, from_scratch)
+
+
+def same_pad_width(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``same_pad_width(k) -> int`` (lesson 03), for odd k.
+
+    Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson03.SamePadWidth(), student_fn, hidden, seed)
+
+
+def pad_image(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``pad_image(image, p, mode)`` (lesson 03): numpy.pad's modes, from scratch.
+
+    `image` is 2-D; `p` pixels go on every side; the dtype is kept.  With
+    `from_scratch`, ``numpy.pad``, ``cv2.copyMakeBorder`` and ``convlab.pad``
+    are refused.  Parameters, raises: as :func:`correlate_valid`.
+    """
+    _check(lesson03.PadImage(), student_fn, hidden, seed, from_scratch)
+
+
+def correlate_same(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``correlate_same(image, kernel, mode="constant")`` (lesson 03), odd kernels.
+
+    Padding helpers (the student's ``pad_image``, even ``numpy.pad``) are
+    allowed; library correlations are refused while `from_scratch` is true.
+    Parameters, raises: as :func:`correlate_valid`.
+    """
+    _check(lesson03.CorrelateSame(), student_fn, hidden, seed, from_scratch)
+
+
+#: Check name -> check function (read-only).
+REGISTRY = _types.MappingProxyType(
+    {
+        "image_info": image_info,
+        "to_grayscale": to_grayscale,
+        "bgr_to_rgb": bgr_to_rgb,
+        "brighten": brighten,
+        "valid_output_size": valid_output_size,
+        "correlate_valid": correlate_valid,
+        "convolve_valid": convolve_valid,
+        "same_pad_width": same_pad_width,
+        "pad_image": pad_image,
+        "correlate_same": correlate_same,
+    }
+)
+
+
+def run(check: str, student_fn, *, hidden: bool = True, seed: int | None = None, **options) -> None:
+    """Run the check named `check`, after verifying that no check was tampered with.
+
+    This is the form for hidden test cells::
+
+        from convlab.checks import run
+        run("correlate_valid", correlate_loops, hidden=True)
+
+    Parameters
+    ----------
+    check : str
+        A key of `REGISTRY`.
+    student_fn : callable
+        The student's function.
+    hidden : bool, optional
+        Run the hidden cases too (default True).
+    seed : int, optional
+        Seed of the randomized cases.
+    **options
+        Passed to the check (``from_scratch=``).
+
+    Raises
+    ------
+    TamperingDetected
+        If the live checks differ from the files on disk, before or after the run.
+    CheckFailed
+        If the student's function fails the check.
+    ValueError
+        If `check` is not a known check.
+    """
+    if check not in REGISTRY:
+        raise ValueError(f"`check` must be one of {', '.join(map(repr, REGISTRY))}; got {check!r}")
+    _integrity.ensure_intact(check)
+    try:
+        REGISTRY[check](student_fn, hidden=hidden, seed=seed, **options)
+    finally:
+        _integrity.ensure_intact(check)
+
+
+_integrity.freeze()
