@@ -1,0 +1,181 @@
+"""Tests of convlab.widgets: each explorer draws every state, and shows a picture without widgets."""
+
+from __future__ import annotations
+
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from convlab import widgets  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def no_ipywidgets(monkeypatch):
+    """Make ``import ipywidgets`` fail, as in an environment without it."""
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+
+
+def explorers():
+    return {
+        "brightness": widgets.brightness_explorer(np.full((8, 8), 200, np.uint8)),
+        "kernel": widgets.kernel_explorer(np.arange(64.0).reshape(8, 8)),
+        "border strip": widgets.border_mode_explorer(np.array([1, 2, 3, 4, 5])),
+        "border image": widgets.border_mode_explorer(np.zeros((16, 16)), pad_width=3),
+    }
+
+
+# ----------------------------------------------------------------------------
+# the fallback and the live widget, for every explorer
+
+
+@pytest.mark.parametrize("name", list(explorers()))
+def test_display_without_ipywidgets_is_a_png_of_the_default_state(name, no_ipywidgets):
+    bundle = explorers()[name]._repr_mimebundle_()
+    assert set(bundle) == {"image/png", "text/plain"}
+    assert bundle["image/png"].startswith(PNG_SIGNATURE)
+    assert plt.get_fignums() == []  # the picture's figure was closed, not left to show twice
+
+
+@pytest.mark.parametrize("name", list(explorers()))
+def test_display_with_ipywidgets_carries_the_widget_and_the_png(name):
+    pytest.importorskip("ipywidgets")
+    bundle = explorers()[name]._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle
+    assert bundle["image/png"].startswith(PNG_SIGNATURE)
+    assert bundle["text/plain"] == "<convlab explorer>"
+
+
+@pytest.mark.parametrize("name", list(explorers()))
+def test_widget_has_one_control_per_explorer_control(name):
+    ipywidgets = pytest.importorskip("ipywidgets")
+    explorer = explorers()[name]
+    widget = explorer.widget()
+    controls = [w for w in widget.children if not isinstance(w, ipywidgets.Output)]
+    assert [w.description for w in controls] == [c.label for c in explorer.controls.values()]
+    assert [w.value for w in controls] == list(explorer.defaults.values())
+
+
+def test_figure_rejects_unknown_controls():
+    with pytest.raises(TypeError, match="unknown control.*'position'"):
+        widgets.kernel_explorer(np.zeros((5, 5))).figure(position=3)
+
+
+# ----------------------------------------------------------------------------
+# brightness_explorer
+
+
+def test_brightness_explorer_wraps_and_saturates():
+    fig = widgets.brightness_explorer(np.array([[250, 5]], np.uint8)).figure(amount=10)
+    _, wrapped, saturated = (ax.images[0].get_array() for ax in fig.axes)
+    assert wrapped.tolist() == [[4, 15]]
+    assert saturated.tolist() == [[255, 15]]
+    assert [ax.get_title() for ax in fig.axes] == ["uint8", "uint8 + 10 (wraps)", "saturated"]
+
+
+def test_brightness_explorer_negative_amount():
+    fig = widgets.brightness_explorer(np.array([[3, 100]], np.uint8)).figure(amount=-5)
+    _, wrapped, saturated = (ax.images[0].get_array() for ax in fig.axes)
+    assert wrapped.tolist() == [[254, 95]]
+    assert saturated.tolist() == [[0, 95]]
+    assert fig.axes[1].get_title() == "uint8 - 5 (wraps)"
+
+
+def test_brightness_explorer_slider_range():
+    explorer = widgets.brightness_explorer(np.zeros((2, 2), np.uint8), limit=50)
+    amount = explorer.controls["amount"]
+    assert (amount.low, amount.high, amount.default) == (-50, 50, 50)
+
+
+def test_brightness_explorer_requires_uint8():
+    with pytest.raises(TypeError, match="uint8"):
+        widgets.brightness_explorer(np.zeros((2, 2)))
+
+
+# ----------------------------------------------------------------------------
+# kernel_explorer
+
+
+def test_kernel_explorer_sliders_cover_the_valid_output():
+    explorer = widgets.kernel_explorer(np.zeros((10, 7)))
+    row, col = explorer.controls["row"], explorer.controls["col"]
+    assert (row.low, row.high, col.low, col.high) == (0, 7, 0, 4)
+    assert explorer.controls["kernel"].options == tuple(widgets.default_kernels())
+
+
+def test_kernel_explorer_draws_the_chosen_kernel_and_pixel():
+    image = np.zeros((6, 6))
+    image[3, 2] = 1  # output[y, x] reads image[y + 1, x]
+    fig = widgets.kernel_explorer(image).figure(kernel="shift right", row=2, col=2)
+    assert fig.axes[2].get_title() == "output[2, 2] = 1"
+
+
+def test_kernel_explorer_shift_right_moves_the_image_right():
+    image = np.random.default_rng(0).random((6, 6))
+    shift = widgets.default_kernels()["shift right"]
+    fig = widgets.kernel_explorer(image).figure(kernel="shift right", row=3, col=3)
+    output = fig.axes[2].images[0].get_array()
+    # correlation with this kernel reads the left neighbour: output[y, x] = image[y + 1, x]
+    assert shift[1, 0] == 1
+    assert np.allclose(output[0], image[1, :4])
+
+
+def test_kernel_explorer_custom_kernels_and_errors():
+    explorer = widgets.kernel_explorer(np.zeros((5, 5)), {"ones": np.ones((2, 2))})
+    assert explorer.defaults["kernel"] == "ones"
+    with pytest.raises(ValueError, match="same shape"):
+        widgets.kernel_explorer(np.zeros((5, 5)), {"a": np.ones((2, 2)), "b": np.ones((3, 3))})
+    with pytest.raises(ValueError, match="at least as large"):
+        widgets.kernel_explorer(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="2-D"):
+        widgets.kernel_explorer(np.zeros((5, 5, 3)))
+
+
+# ----------------------------------------------------------------------------
+# border_mode_explorer
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("constant", "001234500"),
+        ("edge", "111234555"),
+        ("reflect", "321234543"),
+        ("symmetric", "211234554"),
+        ("wrap", "451234512"),
+    ],
+)
+def test_border_mode_explorer_strip_matches_numpy_pad(mode, expected):
+    fig = widgets.border_mode_explorer(np.array([1, 2, 3, 4, 5])).figure(mode=mode)
+    assert "".join(t.get_text() for t in fig.axes[0].texts) == expected
+    assert fig.axes[0].get_title(loc="left") == mode
+
+
+def test_border_mode_explorer_image_is_padded_with_a_frame():
+    rgb = np.zeros((12, 10, 3))
+    fig = widgets.border_mode_explorer(rgb).figure(mode="wrap", pad_width=4)
+    ax = fig.axes[0]
+    assert ax.images[0].get_array().shape == (20, 18, 3)
+    assert ax.get_title() == "padded (wrap)"
+    assert len(ax.patches) == 1
+
+
+def test_border_mode_explorer_pad_width_range():
+    assert widgets.border_mode_explorer(np.arange(5)).controls["pad_width"].high == 10
+    assert widgets.border_mode_explorer(np.zeros((30, 40))).controls["pad_width"].high == 15
+    with pytest.raises(ValueError, match="strip"):
+        widgets.border_mode_explorer(np.zeros((2, 2, 2, 2)))
