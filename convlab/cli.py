@@ -62,11 +62,12 @@ def _cmd_i18n(args) -> int:
         for path in catalogs.update(lessons, langs):
             print(f"updated {path}")
         for lang in langs:
-            for path in library_catalogs.update(lang) or []:
-                print(f"updated {path}")
+            counts = library_catalogs.update(lang)
+            summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+            print(f"updated {library_catalogs.catalog_path(lang)} ({summary})")
         return 0
     problems = [str(p) for p in catalogs.check(lessons, langs)]
-    problems += [str(p) for p in library_catalogs.check(langs)]
+    problems += [str(p) for p in library_catalogs.check(languages=langs)]
     for line in problems:
         print(line)
     if problems:
