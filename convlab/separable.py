@@ -22,9 +22,8 @@ from ._validation import (
     check_mode,
     check_real,
 )
-from .convolution import _correlate_padded
+from .convolution import _accumulate, _by_strips, _pad_fast
 from .i18n import gettext as _
-from .padding import _pad
 from .shapes import check_padding_2d, resolve_padding_2d
 
 __all__ = ["is_separable", "separate", "separable_correlate2d"]
@@ -215,7 +214,30 @@ def separable_correlate2d(
     cval = check_cval(cval)
     shape = (column.size, row.size)
     widths = resolve_padding_2d(image.shape[:2], shape, padding, (1, 1), (1, 1))
-    padded = _pad(image, widths, mode, cval) if any(map(any, widths)) else image
+    padded = _pad_fast(image, widths, mode, cval) if any(map(any, widths)) else image
     check_fits(padded.shape[:2], shape)
-    vertical = _correlate_padded(padded, column[:, np.newaxis])
-    return _correlate_padded(vertical, row[np.newaxis, :])
+    return _two_passes(padded, column, row)
+
+
+def _two_passes(padded: np.ndarray, column: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """Valid correlation with ``np.outer(column, row)``: vertical pass, then horizontal.
+
+    Both passes run on one strip of output rows at a time, so the vertical
+    result of a strip is still in the CPU cache when the horizontal pass reads
+    it (no full-size intermediate image); strips run on
+    ``convlab.convolution.THREADS`` threads.
+    """
+    kh, kw = column.size, row.size
+    out_h, out_w = padded.shape[0] - kh + 1, padded.shape[1] - kw + 1
+    out = np.empty((out_h, out_w, *padded.shape[2:]), dtype=padded.dtype)
+    ones = (1, 1)
+
+    def work(start: int, stop: int) -> None:  # output rows start:stop
+        vertical = np.empty_like(padded[start:stop])
+        scratch = np.empty_like(vertical)
+        src = padded[start : stop + kh - 1]
+        _accumulate(src, column[:, np.newaxis], ones, ones, vertical, scratch)
+        _accumulate(vertical, row[np.newaxis, :], ones, ones, out[start:stop], scratch[:, :out_w])
+
+    _by_strips(out_h, padded[:1].nbytes, work)
+    return out

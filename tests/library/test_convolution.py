@@ -392,3 +392,40 @@ def test_loops_errors():
         correlate2d_loops(np.ones((2, 5)), np.ones((3, 3)))
     with pytest.raises(ValueError, match=r"^`image` must not be empty"):
         correlate2d_loops(np.ones((0, 5)), np.ones((1, 1)))
+
+
+@pytest.mark.parametrize("mode", BORDER_MODES)
+@pytest.mark.parametrize("widths", [((0, 0), (0, 0)), ((1, 2), (3, 0)), ((9, 0), (2, 11))])
+@pytest.mark.parametrize("shape", [(1, 1), (4, 3), (5, 6, 2)])
+def test_fast_padding_equals_pad(mode, widths, shape):
+    from convlab.convolution import _pad_fast
+
+    image = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    expected = pad(image, widths, mode, cval=1.5)
+    got = _pad_fast(image, widths, mode, 1.5)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("strip_bytes", [1, 100, 10**7])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"padding": "same"},
+        {"padding": "full", "stride": 2, "mode": "reflect"},
+        {"padding": "same", "stride": (1, 3), "dilation": (2, 1), "mode": "wrap"},
+    ],
+)
+def test_strips_and_threads_do_not_change_the_result(monkeypatch, threads, strip_bytes, options):
+    import convlab.convolution as module
+
+    rng = np.random.default_rng(1)
+    image = rng.standard_normal((23, 17, 3)).astype(np.float32)
+    kernel = rng.standard_normal((4, 3))
+    expected = correlate2d(image, kernel, **options)
+    monkeypatch.setattr(module, "THREADS", threads)
+    monkeypatch.setattr(module, "STRIP_BYTES", strip_bytes)
+    got = correlate2d(image, kernel, **options)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, expected)

@@ -151,3 +151,20 @@ def test_separable_errors():
         is_separable(np.ones(3))
     with pytest.raises(TypeError, match=r"real numeric dtype"):
         separate(np.full((2, 2), "x"))
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("strip_bytes", [1, 100, 10**7])
+@pytest.mark.parametrize("mode", ["constant", "symmetric"])
+def test_strips_and_threads_do_not_change_the_result(monkeypatch, threads, strip_bytes, mode):
+    import convlab.convolution as module
+
+    rng = np.random.default_rng(2)
+    image = rng.standard_normal((21, 19, 3)).astype(np.float32)
+    column, row = rng.standard_normal(5), rng.standard_normal(3)
+    expected = separable_correlate2d(image, column, row, padding="same", mode=mode)
+    monkeypatch.setattr(module, "THREADS", threads)
+    monkeypatch.setattr(module, "STRIP_BYTES", strip_bytes)
+    got = separable_correlate2d(image, column, row, padding="same", mode=mode)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, expected)
