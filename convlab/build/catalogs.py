@@ -78,7 +78,9 @@ def load(lesson: Lesson, language: str, root: Path | None = None) -> Catalog | N
 
 def _serialize(cat: Catalog) -> bytes:
     buf = io.BytesIO()
-    write_po(buf, cat, width=76, include_previous=True, include_lineno=False)
+    # include_previous=False: Babel wraps long "#| msgid" lines into plain comments
+    # that come back as junk on the next read; the fuzzy flag is what matters.
+    write_po(buf, cat, width=76, include_previous=False, include_lineno=False)
     return buf.getvalue()
 
 
