@@ -33,7 +33,7 @@ def test_code_cells_are_identical_across_languages_except_the_language_line(slug
         assert f'convlab.set_language("{language}")' in setup.source
         # nbgrader's code stub is translated; everything else is shared code.
         codes[language] = [
-            re.sub(r"^# .*\n(?=raise NotImplementedError)", "", c.source, flags=re.M) for c in rest
+            re.sub(r"^[ \t]*# .*\n(?=[ \t]*raise NotImplementedError)", "", c.source, flags=re.M) for c in rest
         ]
     assert codes["es"] == codes["en"] and codes["ja"] == codes["en"]
 
