@@ -8,7 +8,9 @@ directory (``course/<lang>/``):
    default), each in its own process so one broken submission cannot take the
    others down;
 2. ``nbgrader generate_feedback <lesson>``;
-3. ``nbgrader export --to grades-<lesson>.csv``.
+3. ``nbgrader export --to grades-<lesson>.csv``;
+4. a scan of every submission's own code (outside the kernel) for tampering
+   with the checks, written to ``flags-<lesson>.csv`` for review.
 
 Resumable: a submission is marked done (``.convlab/graded/<lesson>/<id>``)
 only after nbgrader has recorded its grade in the gradebook, and done
@@ -42,6 +44,7 @@ class GradeResult:
     status: str  # "graded" | "skipped" | "failed"
     seconds: float = 0.0
     log: str = ""
+    flags: list[str] = dataclasses.field(default_factory=list)
 
 
 def _env() -> dict[str, str]:
@@ -117,6 +120,32 @@ def _ensure_assignment(course: Path, lesson: str) -> None:
         )
 
 
+def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
+    """Flag code that tampers with grading, read out of the kernel's reach.
+
+    Writes ``flags-<lesson>.csv`` (student, finding) for the instructor to review;
+    see :func:`convlab.checks.scan_notebook` for what is flagged.
+    """
+    import csv
+
+    from .checks import scan_notebook
+
+    path = course / f"flags-{lesson}.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student_id", "finding"])
+        for result in results:
+            for notebook in sorted(
+                (course / "submitted" / result.student / lesson).glob("*.ipynb")
+            ):
+                try:
+                    result.flags = scan_notebook(notebook)
+                except (OSError, ValueError) as exc:  # unreadable or not a notebook
+                    result.flags = [f"could not read {notebook.name}: {exc}"]
+                writer.writerows([result.student, finding] for finding in result.flags)
+    return path
+
+
 def submissions(course: Path, lesson: str) -> list[str]:
     """Student ids with a submission of `lesson` in ``submitted/``."""
     return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{lesson}") if p.is_dir())
@@ -159,6 +188,7 @@ def grade(
             results.append(future.result())
             bar.update()
     results.sort(key=lambda r: r.student)
+    _scan(course, lesson, results)
     if not any(r.status in ("graded", "skipped") for r in results):
         return results, None
     proc = _run(["generate_feedback", lesson, "--force"], course)
@@ -183,8 +213,15 @@ def grade_cli(args) -> int:
         print(line)
         if r.status == "failed":
             print("    " + r.log.strip().replace("\n", "\n    ")[-1500:])
+        for finding in r.flags:
+            print(f"    flagged: {finding}")
     failed = [r for r in results if r.status == "failed"]
+    flagged = [r for r in results if r.flags]
     print(f"grades: {csv_path}  ({len(results) - len(failed)} ok, {len(failed)} failed)")
+    if flagged:
+        print(
+            f"{len(flagged)} submission(s) flagged for review: {course / f'flags-{args.lesson}.csv'}"
+        )
     return 1 if failed else 0
 
 
@@ -233,10 +270,15 @@ def _confine_writes(folder: Path) -> None:
     import sys
     import tempfile
 
+    # A private temporary folder: the shared one (/tmp) may hold other
+    # students' work or the course directory itself.
+    private_tmp = tempfile.mkdtemp(prefix="convlab-grading-")
+    tempfile.tempdir = private_tmp
+    os.environ["TMPDIR"] = private_tmp
     home = Path.home()
     allowed = [
         folder.resolve(),
-        Path(tempfile.gettempdir()).resolve(),
+        Path(private_tmp).resolve(),
         home / ".cache",
         home / ".config" / "matplotlib",
         home / ".keras",

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Integer
 
 from .i18n import gettext as _
 from .i18n import set_language
 
-__all__ = ["SurvivingExecute"]
+__all__ = ["SurvivingExecute", "LimitOutputSize"]
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -78,3 +79,36 @@ class SurvivingExecute(Execute):
             await Execute._async_cleanup_kernel(self)
         except Exception as exc:  # noqa: BLE001 - the kernel is already gone
             self.log.warning("kernel cleanup after a dead kernel: %s", exc)
+
+
+class LimitOutputSize(NbGraderPreprocessor):
+    """Cut every text output of a graded notebook to `max_chars` characters.
+
+    nbgrader's ``LimitOutput`` counts lines, so one 100 MB line goes through
+    whole into the autograded notebook and the feedback page.  This keeps the
+    head of the text and says how much was cut.
+    """
+
+    max_chars = Integer(100_000, help="Most characters kept per output (-1: no limit).").tag(
+        config=True
+    )
+
+    def _cut(self, text: str) -> str:
+        if self.max_chars < 0 or len(text) <= self.max_chars:
+            return text
+        note = _("... [output cut: {n} more characters]").format(n=len(text) - self.max_chars)
+        return text[: self.max_chars] + "\n" + note + "\n"
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type != "code":
+            return cell, resources
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                text = output.get("text", "")
+                output["text"] = self._cut("".join(text) if isinstance(text, list) else text)
+            for key, value in output.get("data", {}).items():
+                if key.startswith("text/") or key == "application/json":
+                    joined = "".join(value) if isinstance(value, list) else value
+                    if isinstance(joined, str):
+                        output["data"][key] = self._cut(joined)
+        return cell, resources
