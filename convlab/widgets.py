@@ -16,7 +16,11 @@ Introduced in:
 
 * lesson 01, images as arrays: :func:`brightness_explorer`;
 * lesson 02, convolution from scratch: :func:`kernel_explorer`;
-* lesson 03, padding: :func:`border_mode_explorer`.
+* lesson 03, padding: :func:`border_mode_explorer`;
+* lesson 04, strides and output shapes: :func:`stride_explorer`;
+* lesson 05, pooling: :func:`pooling_explorer`;
+* lesson 06, Keras Conv2D: :func:`conv2d_explorer`;
+* lesson 07, depthwise vs Conv2D: :func:`depthwise_explorer`.
 """
 
 from __future__ import annotations
@@ -37,6 +41,11 @@ __all__ = [
     "brightness_explorer",
     "kernel_explorer",
     "border_mode_explorer",
+    "stride_explorer",
+    "pooling_explorer",
+    "conv2d_explorer",
+    "depthwise_explorer",
+    "depthwise_filters",
     "default_kernels",
 ]
 
@@ -373,5 +382,339 @@ def border_mode_explorer(data, *, pad_width: int = 2, max_pad_width: int | None 
         {
             "mode": Control(_("mode"), "constant", options=_BORDER_MODES),
             "pad_width": Control(_("padding"), int(pad_width), low=0, high=max_pad_width),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------
+# lesson 04
+
+
+def stride_explorer(n: int = 9, *, max_kernel: int = 5, max_stride: int = 4) -> Explorer:
+    """Slide a kernel along one row of `n` pixels: stride, dilation and padding at work.
+
+    The top row is the input, padding cells hatched (``'same'`` pads as
+    TensorFlow, the extra cell after).  Each row below is one output
+    position: the cells its kernel taps read are filled, the cells a dilated
+    kernel skips are outlined.  Under ``'valid'``, the first window that
+    would stick out past the input is drawn dashed, in red: it is not a
+    position.  The title gives the output size,
+    :func:`convlab.conv_output_size`.
+
+    Introduced in lesson 04, strides and output shapes.
+
+    Parameters
+    ----------
+    n : int, default 9
+        Input size (3 to 24 reads well).
+    max_kernel, max_stride : int
+        Largest kernel size and stride offered.
+
+    Returns
+    -------
+    Explorer
+        With controls ``padding`` (``'valid'``, ``'same'``), ``k``,
+        ``stride`` and ``dilation``.
+
+    Examples
+    --------
+    >>> fig = stride_explorer(9).figure(k=3, stride=2, padding="same")
+    >>> fig.axes[0].get_title()
+    "n = 9, k = 3, stride = 2, dilation = 1, padding 'same' (1 + 1): 5 outputs"
+    """
+    from matplotlib.patches import Rectangle
+
+    from .shapes import same_padding
+
+    n = int(n)
+    if not 1 <= n <= 64:
+        raise ValueError(f"`n` must be between 1 and 64; got {n}")
+
+    def render(padding, k, stride, dilation):
+        span = (k - 1) * dilation + 1
+        before, after = (
+            same_padding(n, k, stride=stride, dilation=dilation) if padding == "same" else (0, 0)
+        )
+        total = n + before + after
+        out = (total - span) // stride + 1 if total >= span else 0
+        rows = out + 2  # the input, the outputs, and the window that does not fit
+        width = max(total, span + out * stride)
+        fig, ax = plt.subplots(
+            figsize=(0.42 * width + 1.4, 0.42 * rows + 0.9), layout="constrained"
+        )
+        for x in range(total):
+            pad = x < before or x >= before + n
+            ax.add_patch(
+                Rectangle(
+                    (x, 0),
+                    1,
+                    1,
+                    facecolor="0.85" if pad else "white",
+                    edgecolor="0.3",
+                    hatch="//" if pad else None,
+                )
+            )
+            if not pad:
+                ax.text(x + 0.5, 0.5, str(x - before), ha="center", va="center", fontsize=8)
+        ax.text(-0.3, 0.5, "input", ha="right", va="center", fontsize=9)
+
+        def window(row, start, fits):
+            y = row + 1.25
+            color = "tab:orange" if fits else "tab:red"
+            for t in range(span):
+                tap = t % dilation == 0
+                ax.add_patch(
+                    Rectangle(
+                        (start + t, y),
+                        1,
+                        0.8,
+                        facecolor=color if tap else "none",
+                        edgecolor="0.3" if tap and fits else color,
+                        alpha=0.9 if tap else 0.6,
+                        linestyle="-" if fits else "--",
+                    )
+                )
+            label = f"out[{row}]" if fits else "no fit"
+            ax.text(-0.3, y + 0.4, label, ha="right", va="center", fontsize=9, color=color)
+
+        for row in range(out):
+            window(row, row * stride, True)
+        if padding == "valid" and out * stride + span > total:
+            window(out, out * stride, False)
+        ax.set_xlim(-2.2, width + 0.1)
+        ax.set_ylim(rows + 0.3, -0.1)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        pads = f" ({before} + {after})" if padding == "same" else ""
+        ax.set_title(
+            f"n = {n}, k = {k}, stride = {stride}, dilation = {dilation}, "
+            f"padding '{padding}'{pads}: {out} outputs",
+            fontsize=10,
+        )
+        return fig
+
+    return Explorer(
+        render,
+        {
+            "padding": Control(_("padding"), "valid", options=("valid", "same")),
+            "k": Control(_("kernel size"), 3, low=1, high=int(max_kernel)),
+            "stride": Control(_("stride"), 2, low=1, high=int(max_stride)),
+            "dilation": Control(_("dilation"), 1, low=1, high=3),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------
+# lesson 05
+
+
+def pooling_explorer(image, *, max_size: int = 12) -> Explorer:
+    """Max or average pooling of an image, with a window size of your choice.
+
+    Two panels: the image and its pooled version (:func:`convlab.max_pool2d`
+    or :func:`convlab.avg_pool2d`, ``stride = size``), shapes in the titles.
+
+    Introduced in lesson 05, pooling.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (H, W, 3)
+        The image (floats in [0, 1] or uint8).
+    max_size : int, default 12
+        Largest window size offered.
+
+    Returns
+    -------
+    Explorer
+        With controls ``pooling`` (``'max'``, ``'average'``) and ``size``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = pooling_explorer(np.zeros((12, 12))).figure(pooling="max", size=4)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['image 12x12', 'max pool 4x4: 3x3']
+    """
+    from .pooling import avg_pool2d, max_pool2d
+
+    image = np.asarray(image)
+    if image.ndim not in (2, 3):
+        raise ValueError(f"`image` must have shape (H, W) or (H, W, 3); got shape {image.shape}")
+    if image.dtype == np.uint8:
+        image = image / 255.0
+    max_size = max(1, min(int(max_size), *image.shape[:2]))
+
+    def render(pooling, size):
+        pool = max_pool2d if pooling == "max" else avg_pool2d
+        pooled = pool(image, size)
+        h, w = image.shape[:2]
+        return plotting.show_images(
+            [image, pooled],
+            [
+                f"image {h}x{w}",
+                f"{pooling} pool {size}x{size}: {pooled.shape[0]}x{pooled.shape[1]}",
+            ],
+            vmin=0,
+            vmax=1,
+        )
+
+    return Explorer(
+        render,
+        {
+            "pooling": Control(_("pooling"), "max", options=("max", "average")),
+            "size": Control(_("size"), min(4, max_size), low=1, high=max_size),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------
+# lesson 06
+
+
+def conv2d_explorer(image) -> Explorer:
+    """Apply a ``Conv2D`` kernel of your choice to a color image, with a bias.
+
+    The kernel is ``(k, k, 3, 3)`` (Keras' layout); the layer is computed by
+    :func:`convlab.conv2d` with ``'same'`` padding (numpy, no TensorFlow) and
+    the result is clipped to [0, 1] for display.
+
+    Introduced in lesson 06, Keras Conv2D.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W, 3)
+        A small color image (about 100 to 200 pixels a side), floats in [0, 1].
+
+    Returns
+    -------
+    Explorer
+        With controls ``kernel`` (``identity``, ``box blur``, ``box blur,
+        channels mixed``, ``random``), ``size`` (k, odd) and ``bias`` (in
+        hundredths, added to every output channel).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = conv2d_explorer(np.full((8, 8, 3), 0.5)).figure(kernel="identity", bias=10)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['image', 'identity 3x3, bias 0.1']
+    """
+    from .layers import conv2d
+
+    image = np.asarray(image, dtype=float)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"`image` must be a color image, shape (H, W, 3); got shape {image.shape}")
+
+    def kernel_for(name, k):
+        eye = np.eye(3)
+        if name == "identity":
+            taps = np.zeros((k, k))
+            taps[k // 2, k // 2] = 1.0
+            return taps[:, :, None, None] * eye
+        if name == "box blur":
+            return np.full((k, k, 1, 1), 1.0 / (k * k)) * eye
+        if name == "box blur, channels mixed":
+            return np.full((k, k, 3, 3), 1.0 / (k * k * 3))
+        limit = np.sqrt(6.0 / (k * k * 3 * 2))  # Keras' default, glorot_uniform
+        return np.random.default_rng(k).uniform(-limit, limit, size=(k, k, 3, 3))
+
+    def render(kernel, size, bias):
+        k = 2 * int(size) + 1
+        out = conv2d(image, kernel_for(kernel, k), np.full(3, bias / 100), padding="same")
+        title = f"{kernel} {k}x{k}, bias {bias / 100:g}"
+        return plotting.show_images([image, np.clip(out, 0, 1)], ["image", title], size=3.5)
+
+    names = ("identity", "box blur", "box blur, channels mixed", "random")
+    return Explorer(
+        render,
+        {
+            "kernel": Control(_("kernel"), "box blur", options=names),
+            "size": Control(_("kernel size k = 2 * this + 1"), 1, low=0, high=5),
+            "bias": Control(_("bias (hundredths)"), 0, low=-50, high=50),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------
+# lesson 07
+
+
+def depthwise_filters() -> dict[str, np.ndarray]:
+    """The 5x5 filters offered per channel by :func:`depthwise_explorer`, by name.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``identity``, ``box blur``, ``sharpen``, ``outline`` and ``zero``,
+        each 5 x 5 (the 3 x 3 classics of lesson 02 framed by zeros).
+
+    Examples
+    --------
+    >>> sorted(depthwise_filters())
+    ['box blur', 'identity', 'outline', 'sharpen', 'zero']
+    """
+    framed = {}
+    for name, k in default_kernels().items():
+        if name in ("identity", "sharpen", "outline"):
+            five = np.zeros((5, 5))
+            five[1:4, 1:4] = k
+            framed[name] = five
+    return {
+        "identity": framed["identity"],
+        "box blur": np.full((5, 5), 1 / 25),
+        "sharpen": framed["sharpen"],
+        "outline": framed["outline"],
+        "zero": np.zeros((5, 5)),
+    }
+
+
+def depthwise_explorer(image) -> Explorer:
+    """Pick one filter per color channel; a depthwise layer applies each to its channel only.
+
+    Computed by :func:`convlab.depthwise_conv2d` with ``'same'`` padding
+    (numpy, no TensorFlow); shows the image, the result (clipped to [0, 1])
+    and the three output channels.
+
+    Introduced in lesson 07, depthwise vs Conv2D.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W, 3)
+        A small color image, floats in [0, 1].
+
+    Returns
+    -------
+    Explorer
+        With controls ``red``, ``green`` and ``blue``, each a name of
+        :func:`depthwise_filters`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = depthwise_explorer(np.full((8, 8, 3), 0.5)).figure(red="zero")
+    >>> [ax.get_title() for ax in fig.axes][:2]
+    ['image', 'depthwise output']
+    """
+    from .layers import depthwise_conv2d
+
+    image = np.asarray(image, dtype=float)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"`image` must be a color image, shape (H, W, 3); got shape {image.shape}")
+    filters = depthwise_filters()
+
+    def render(red, green, blue):
+        kernel = np.stack([filters[red], filters[green], filters[blue]], axis=-1)[..., None]
+        out = np.clip(depthwise_conv2d(image, kernel, padding="same"), 0, 1)
+        panels = [image, out, out[..., 0], out[..., 1], out[..., 2]]
+        titles = ["image", "depthwise output", f"R: {red}", f"G: {green}", f"B: {blue}"]
+        return plotting.show_images(panels, titles, ncols=5, vmin=0, vmax=1, size=2.4)
+
+    names = tuple(filters)
+    return Explorer(
+        render,
+        {
+            "red": Control(_("red"), "box blur", options=names),
+            "green": Control(_("green"), "identity", options=names),
+            "blue": Control(_("blue"), "outline", options=names),
         },
     )
