@@ -82,3 +82,34 @@ def correlate_same(image, kernel, mode="constant"):
         d = max(ph, pw)
         padded = padded[d - ph : padded.shape[0] - (d - ph), d - pw : padded.shape[1] - (d - pw)]
     return correlate_vectorized(padded, kernel)
+
+
+def conv2d_params(kh, kw, c_in, c_out, bias=True):
+    return kh * kw * c_in * c_out + (c_out if bias else 0)
+
+
+def identity_kernel(k, channels):
+    kernel = np.zeros((k, k, channels, channels), dtype=np.float32)
+    kernel[k // 2, k // 2] = np.eye(channels)
+    return kernel
+
+
+def blur_kernel(k, channels):
+    return np.ones((k, k, 1, 1), dtype=np.float32) / (k * k) * np.eye(channels, dtype=np.float32)
+
+
+def depthwise_conv2d(image, kernel):
+    kh, kw, channels = kernel.shape
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1, channels))
+    for i in range(kh):
+        for j in range(kw):
+            out += image[i : i + out.shape[0], j : j + out.shape[1]] * kernel[i, j]
+    return out
+
+
+def depthwise_to_conv2d_kernel(kernel):
+    return kernel[:, :, :, np.newaxis] * np.eye(kernel.shape[2])
+
+
+def param_counts(kh, kw, c_in, c_out):
+    return kh * kw * c_in * c_out + c_out, kh * kw * c_in + c_in * c_out + c_out
