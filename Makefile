@@ -43,7 +43,7 @@ lab: $(STAMP)
 # pytest exits 5 when it collects no test: for this suite that means broken
 # paths or plugins, so it is reported and fails like any other error.
 test: $(STAMP)
-	@$(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax --nbval-current-env \
+	@$(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
 		tests convlab course/en/source course/es/source course/ja/source; \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
