@@ -21,7 +21,8 @@ produced and compares it with the student's output.
 gray and color images, uint8, float32 and float64 inputs.
 
 Exercises written "from scratch" (``correlate_valid``, ``convolve_valid``,
-``pad_image``, ``correlate_same``; ``from_scratch=True`` by default) fail when
+``pad_image``, ``correlate_same``, ``correlate_strided``, ``max_pool2d``,
+``avg_pool2d``; ``from_scratch=True`` by default) fail when
 the student's function calls the reference solution or a library convolution,
 filter or padding function, however it was bound; see
 ``convlab.checks._scratch`` for the list and how calls are seen.
@@ -81,7 +82,17 @@ from __future__ import annotations
 
 import types as _types
 
-from . import _core, _integrity, lesson01, lesson02, lesson03
+from . import (
+    _core,
+    _integrity,
+    lesson01,
+    lesson02,
+    lesson03,
+    lesson04,
+    lesson05,
+    lesson06,
+    lesson07,
+)
 from ._errors import CheckFailed, TamperingDetected
 from ._integrity import ReadOnlyModule, verify
 from ._scan import scan_notebook, scan_source
@@ -91,15 +102,27 @@ __all__ = [
     "REGISTRY",
     "ReadOnlyModule",
     "TamperingDetected",
+    "avg_pool2d",
+    "avg_pool_kernel",
     "bgr_to_rgb",
+    "blur_kernel",
     "brighten",
+    "conv2d_params",
+    "conv_output_size",
     "convolve_valid",
     "correlate_same",
+    "correlate_strided",
     "correlate_valid",
+    "depthwise_conv2d",
+    "depthwise_to_conv2d_kernel",
+    "identity_kernel",
     "image_info",
+    "max_pool2d",
     "pad_image",
+    "param_counts",
     "run",
     "same_pad_width",
+    "same_padding",
     "scan_notebook",
     "scan_source",
     "to_grayscale",
@@ -248,6 +271,118 @@ def correlate_same(
     _check(lesson03.CorrelateSame(), student_fn, hidden, seed, from_scratch)
 
 
+def conv_output_size(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``conv_output_size(n, k, padding, stride, dilation) -> int`` (lesson 04).
+
+    `padding` is ``'valid'``, ``'same'`` (TensorFlow's: ``ceil(n / stride)``)
+    or an int added on each side.  Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson04.ConvOutputSize(), student_fn, hidden, seed, from_scratch=True)
+
+
+def same_padding(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``same_padding(n, k, stride) -> (before, after)`` (lesson 04), TensorFlow's rule.
+
+    Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson04.SamePadding(), student_fn, hidden, seed, from_scratch=True)
+
+
+def correlate_strided(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``correlate_strided(image, kernel, stride)`` (lesson 04): valid, 2-D, from scratch.
+
+    Parameters, raises: as :func:`correlate_valid`.
+    """
+    _check(lesson04.CorrelateStrided(), student_fn, hidden, seed, from_scratch)
+
+
+def max_pool2d(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``max_pool2d(image, size)`` (lesson 05): stride = size, 'valid', from scratch.
+
+    Images are (H, W) or (H, W, C); each channel is pooled on its own.
+    Parameters, raises: as :func:`correlate_valid`.
+    """
+    _check(lesson05.MaxPool2d(), student_fn, hidden, seed, from_scratch)
+
+
+def avg_pool2d(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``avg_pool2d(image, size)`` (lesson 05): as :func:`max_pool2d`, with the mean.
+
+    Parameters, raises: as :func:`correlate_valid`.
+    """
+    _check(lesson05.AvgPool2d(), student_fn, hidden, seed, from_scratch)
+
+
+def avg_pool_kernel(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``avg_pool_kernel(size, channels)`` (lesson 05): the (size, size, C, C) kernel.
+
+    Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson05.AvgPoolKernel(), student_fn, hidden, seed)
+
+
+def conv2d_params(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``conv2d_params(kh, kw, c_in, c_out, bias=True) -> int`` (lesson 06).
+
+    The number Keras' ``count_params()`` gives for a ``Conv2D`` layer.
+    Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson06.Conv2dParams(), student_fn, hidden, seed)
+
+
+def identity_kernel(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``identity_kernel(k, channels)`` (lesson 06): the (k, k, C, C) identity, odd k.
+
+    Any numeric dtype is accepted (float32 included).  Parameters, raises: as
+    :func:`image_info`.
+    """
+    _check(lesson06.IdentityKernel(), student_fn, hidden, seed)
+
+
+def blur_kernel(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``blur_kernel(k, channels)`` (lesson 06): a (k, k, C, C) per-channel box blur.
+
+    Parameters, raises: as :func:`identity_kernel`.
+    """
+    _check(lesson06.BlurKernel(), student_fn, hidden, seed)
+
+
+def depthwise_conv2d(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``depthwise_conv2d(image, kernel)`` (lesson 07): valid, stride 1, from scratch.
+
+    `image` is (H, W, C), `kernel` (kh, kw, C): channel c is correlated with
+    ``kernel[:, :, c]``.  Parameters, raises: as :func:`correlate_valid`.
+    """
+    _check(lesson07.DepthwiseConv2d(), student_fn, hidden, seed, from_scratch)
+
+
+def depthwise_to_conv2d_kernel(
+    student_fn, *, hidden: bool = False, seed: int | None = None
+) -> None:
+    """Check ``depthwise_to_conv2d_kernel(kernel)`` (lesson 07): (kh, kw, C) -> (kh, kw, C, C).
+
+    The block-diagonal ``Conv2D`` kernel.  Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson07.DepthwiseToConv2dKernel(), student_fn, hidden, seed)
+
+
+def param_counts(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``param_counts(kh, kw, c_in, c_out) -> (conv2d, separable)`` (lesson 07).
+
+    Keras' defaults: biases on, ``depth_multiplier=1``; ``SeparableConv2D`` has
+    one bias per output channel.  Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson07.ParamCounts(), student_fn, hidden, seed)
+
+
 #: Check name -> check function (read-only).
 REGISTRY = _types.MappingProxyType(
     {
@@ -261,6 +396,18 @@ REGISTRY = _types.MappingProxyType(
         "same_pad_width": same_pad_width,
         "pad_image": pad_image,
         "correlate_same": correlate_same,
+        "conv_output_size": conv_output_size,
+        "same_padding": same_padding,
+        "correlate_strided": correlate_strided,
+        "max_pool2d": max_pool2d,
+        "avg_pool2d": avg_pool2d,
+        "avg_pool_kernel": avg_pool_kernel,
+        "conv2d_params": conv2d_params,
+        "identity_kernel": identity_kernel,
+        "blur_kernel": blur_kernel,
+        "depthwise_conv2d": depthwise_conv2d,
+        "depthwise_to_conv2d_kernel": depthwise_to_conv2d_kernel,
+        "param_counts": param_counts,
     }
 )
 

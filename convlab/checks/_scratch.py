@@ -25,7 +25,10 @@ Forbidden groups
     TensorFlow).  The C primitives under those Python functions
     (``scipy.ndimage._nd_image.correlate``, ``scipy.signal._sigtools._convolve2d``,
     ``numpy``'s ``multiarray.correlate``...) are listed too, so a library built
-    on top of them (``skimage.filters``) is caught as well.
+    on top of them (``skimage.filters``) is caught as well;
+    ``skimage.measure.block_reduce`` (pooling by another name).
+``"shapes"`` (output-size exercises of lesson 04)
+    ``convlab.shapes`` (``conv_output_size``, ``same_padding``...) and ``convlab.tf``.
 ``"pad"`` (padding exercises)
     ``numpy.pad``, ``convlab.pad``, ``cv2.copyMakeBorder``, TensorFlow's
     ``pad``/``mirror_pad`` ops and ``torch.nn.functional.pad``.
@@ -148,6 +151,8 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
             "max_pool_v2",
             "avg_pool",
         ),
+        # block_reduce is pooling by another name.
+        "skimage.measure": ("block_reduce",),
         "torch": ("conv1d", "conv2d", "conv3d", "conv_transpose2d"),
         "torch.nn.functional": (
             "conv1d",
@@ -157,6 +162,10 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
             "max_pool2d",
             "avg_pool2d",
         ),
+    },
+    "shapes": {
+        "convlab.shapes": (_ALL,),
+        "convlab.tf": (_ALL,),
     },
     "pad": {
         "convlab.padding": ("pad", "_pad", "_source_index"),

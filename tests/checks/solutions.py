@@ -113,3 +113,37 @@ def depthwise_to_conv2d_kernel(kernel):
 
 def param_counts(kh, kw, c_in, c_out):
     return kh * kw * c_in * c_out + c_out, kh * kw * c_in + c_in * c_out + c_out
+
+
+def conv_output_size(n, k, padding="valid", stride=1, dilation=1):
+    if padding == "same":
+        return -(-n // stride)
+    p_total = 0 if padding == "valid" else 2 * padding
+    return (n + p_total - dilation * (k - 1) - 1) // stride + 1
+
+
+def same_padding(n, k, stride=1):
+    total = max((-(-n // stride) - 1) * stride + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def correlate_strided(image, kernel, stride):
+    return correlate_vectorized(image, kernel)[::stride, ::stride]
+
+
+def _blocks(image, size):
+    h, w = image.shape[0] // size, image.shape[1] // size
+    crop = image[: h * size, : w * size].astype(np.float64)
+    return crop.reshape(h, size, w, size, *image.shape[2:])
+
+
+def max_pool2d(image, size):
+    return _blocks(image, size).max(axis=(1, 3))
+
+
+def avg_pool2d(image, size):
+    return _blocks(image, size).mean(axis=(1, 3))
+
+
+def avg_pool_kernel(size, channels):
+    return np.ones((size, size, 1, 1)) / size**2 * np.eye(channels)

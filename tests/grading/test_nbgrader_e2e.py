@@ -36,6 +36,22 @@ MISTAKES = {
         r"correlate_valid\(padded, kernel\)",
         "correlate_valid(padded, kernel[::-1, ::-1])",
     ),
+    # TensorFlow's extra padding put before instead of after
+    "04-strides-and-shapes": (
+        "same_padding",
+        r"return total // 2, total - total // 2",
+        "return total - total // 2, total // 2",
+    ),
+    # an average-pooling kernel of 1/size instead of 1/size**2
+    "05-pooling": ("avg_pool_kernel", r"1 / size\*\*2", "1 / size"),
+    # a box blur divided by k instead of k*k (not normalised)
+    "06-keras-conv2d": ("blur_kernel", r"1\.0 / \(k \* k\)", "1.0 / k"),
+    # a bias counted for the depthwise step of SeparableConv2D
+    "07-depthwise-vs-conv2d": (
+        "param_counts",
+        r"depthwise \+ pointwise \+ c_out",
+        "depthwise + pointwise + c_out + c_in",
+    ),
 }
 SLUGS = [lesson.slug for lesson in discover()]
 
