@@ -53,7 +53,7 @@ def test_catalog_check_reports_nothing():
     ("language", "expected"),
     [
         ("es", ["Entrada más pequeña que falla:", "Diagnóstico:", "el kernel se volteó", "casos"]),
-        ("ja", ["不合格になった最小の入力:", "診断:", "カーネルが反転", "畳み込み"]),
+        ("ja", ["不合格になった最小の入力：", "診断：", "カーネルが反転", "畳み込み"]),
     ],
 )
 def test_a_failing_check_speaks_the_notebook_language(language, expected):
