@@ -108,7 +108,7 @@ def test_lessons_that_do_not_need_tensorflow_do_not_import_it():
         code = "\n".join(c.source for c in lesson.notebook.cells if c.cell_type == "code")
         uses_tf = bool(
             re.search(
-                r"^\s*(import tensorflow|from tensorflow|import keras|from keras|import convlab\.tf)",
+                r"^\s*(import tensorflow|from tensorflow|import keras|from keras|import convlab\.tf|from convlab\.tf |from convlab import tf)",
                 code,
                 re.M,
             )
