@@ -20,6 +20,9 @@ c.Execute.extra_arguments = [
     "--HistoryManager.hist_file=:memory:",
     "--IPKernelApp.exec_lines=import convlab.grading as _convlab_grading; _convlab_grading.limit_kernel()",
 ]
+# A test cell deleted from a submission is put back (from the gradebook) and run.
+c.OverwriteCells.add_missing_cells = True
+
 # A submission that kills its kernel keeps the points earned before (convlab.nbgrader_ext).
 c.Autograde.autograde_preprocessors = [
     "convlab.nbgrader_ext.SurvivingExecute",

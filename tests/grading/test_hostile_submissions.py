@@ -116,9 +116,21 @@ def corpus(course: Path):
 
     def delete_public_test(nb):
         nb.cells.remove(_cell(nb, "correlate_loops_public"))
+
+    # nbgrader puts the deleted test back (add_missing_cells) and runs it: a right answer keeps its points.
+    case("deleted_test_cell", delete_public_test, [], "was missing from the submission")
+
+    def delete_test_of_wrong_answer(nb):
+        nb.cells.remove(_cell(nb, "correlate_loops_public"))
         _body(nb, "correlate_loops", "return np.zeros((1, 1))")
 
-    case("deleted_test_cell", delete_public_test, ["correlate_loops"], None)
+    # ...and a wrong answer cannot escape its test by deleting it.
+    case(
+        "deleted_test_wrong_answer",
+        delete_test_of_wrong_answer,
+        ["correlate_loops"],
+        "was missing from the submission",
+    )
 
     def edit_locked_test(nb):
         _cell(nb, "correlate_loops_public").source = "pass"
@@ -248,7 +260,13 @@ def test_hostile_corpus_is_graded_fairly_in_one_parallel_run(tmp_path):
             if c.cell_type == "code"
             for o in c.get("outputs", [])
         )
-        report[student] = (scores[student], expected, message is None or message in outputs)
+        # Notes nbgrader adds to restored cells are in their source, not their outputs.
+        sources = "\n".join(c.source for c in graded.cells)
+        report[student] = (
+            scores[student],
+            expected,
+            message is None or message in outputs + sources,
+        )
         html = course / "feedback" / student / SLUG / f"{SLUG}.html"
         sizes[student] = html.stat().st_size if html.exists() else None
     print(
