@@ -14,7 +14,7 @@ import lazy_loader as _lazy
 __version__ = "0.1.0"
 
 _SUBMODULE_ATTRS = {
-    "i18n": ["set_language", "get_language"],
+    "i18n": ["set_language", "get_language", "detect_language"],
     "padding": ["pad", "BORDER_MODES", "border_mode_table"],
     "shapes": ["conv_output_size", "same_padding", "pool_output_size"],
     "convolution": ["correlate2d", "convolve2d", "correlate2d_loops"],

@@ -14,15 +14,43 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "set_language", "get_language", "gettext", "ngettext"]
+__all__ = ["LANGUAGES", "set_language", "get_language", "detect_language", "gettext", "ngettext"]
 
 #: Languages the course ships.  Adding one means adding catalogs only.
 LANGUAGES = ("en", "es", "ja")
 
 _LOCALES = Path(__file__).parent / "locales"
-_state = {"language": os.environ.get("CONVLAB_LANG", "en")}
+_state: dict[str, str | None] = {"language": None}  # None: detect on first use
+_COURSE_ID = re.compile(r"""course_id\s*=\s*["']convlab-([A-Za-z_]+)["']""")
+
+
+def detect_language(start: Path | None = None) -> str:
+    """The language a notebook runs in, without any code that names it.
+
+    ``CONVLAB_LANG`` wins when set; otherwise the nearest ``nbgrader_config.py``
+    above `start` (default: the working directory, which Jupyter, nbval and
+    nbgrader set to the notebook's folder) names the course, ``convlab-<lang>``.
+    English when neither says otherwise.
+
+    Examples
+    --------
+    >>> detect_language(Path("/"))  # doctest: +SKIP
+    'en'
+    """
+    if os.environ.get("CONVLAB_LANG"):
+        return os.environ["CONVLAB_LANG"]
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        config = candidate / "nbgrader_config.py"
+        if config.is_file():
+            match = _COURSE_ID.search(config.read_text(encoding="utf-8", errors="replace"))
+            if match and match.group(1) in available_languages():
+                return match.group(1)
+            break
+    return "en"
 
 
 def set_language(language: str) -> None:
@@ -55,7 +83,9 @@ def set_language(language: str) -> None:
 
 
 def get_language() -> str:
-    """Return the current language code (``"en"`` unless set)."""
+    """Return the current language code (:func:`detect_language` until set)."""
+    if _state["language"] is None:
+        _state["language"] = detect_language()
     return _state["language"]
 
 
@@ -94,7 +124,7 @@ def gettext(message: str) -> str:
     >>> gettext("Well done!")
     'Well done!'
     """
-    language = _state["language"]
+    language = get_language()
     if language == "en":
         return message
     found = _catalog(language).get((None, message))
@@ -103,7 +133,7 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message with a count (Spanish and English have two forms, Japanese one)."""
-    language = _state["language"]
+    language = get_language()
     if language != "en":
         forms = _catalog(language).get((None, singular))
         if isinstance(forms, list):
