@@ -23,7 +23,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from convlab.grading import grade  # noqa: E402
+from convlab.grading import grade, nbgrader_env  # noqa: E402
 from tests.grading.nbgrader_helpers import read_nb, solved, submit  # noqa: E402
 
 
@@ -32,13 +32,12 @@ def make_course(base: Path, lesson: str, n: int, language: str) -> Path:
     course.mkdir()
     shutil.copy2(ROOT / "course" / language / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "course" / language / "source", course / "source")
-    env_bin = str(Path(sys.executable).parent)
     subprocess.run(
         [sys.executable, "-m", "nbgrader", "generate_assignment", lesson, "--force", "--create"],
         cwd=course,
         check=True,
         capture_output=True,
-        env={"PATH": env_bin + ":/usr/bin:/bin"},
+        env=nbgrader_env(),
     )
     good = solved(course, lesson)
     untouched = read_nb(course / "release" / lesson / f"{lesson}.ipynb")
@@ -46,7 +45,9 @@ def make_course(base: Path, lesson: str, n: int, language: str) -> Path:
     first = next(c for c in broken.cells if c.metadata.get("nbgrader", {}).get("solution"))
     first.source = first.source.split("\n", 1)[0] + "\n    return None\n"
     for i in range(n):
-        submit(course, f"student{i:03d}", lesson, nbformat.from_dict([good, untouched, broken][i % 3]))
+        submit(
+            course, f"student{i:03d}", lesson, nbformat.from_dict([good, untouched, broken][i % 3])
+        )
     return course
 
 

@@ -47,7 +47,9 @@ class GradeResult:
     flags: list[str] = dataclasses.field(default_factory=list)
 
 
-def _env() -> dict[str, str]:
+def nbgrader_env() -> dict[str, str]:
+    """Environment for nbgrader subprocesses: this interpreter's scripts first on PATH
+    (nbgrader runs `alembic` from PATH), TensorFlow's C++ logs silenced."""
     bindir = str(Path(sys.executable).parent)
     return dict(
         os.environ,
@@ -68,7 +70,7 @@ def _run(
     return subprocess.run(
         [sys.executable, "-m", "nbgrader", *args, *_db_args(course)],
         cwd=course,
-        env=_env(),
+        env=nbgrader_env(),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -106,7 +108,7 @@ def _ensure_assignment(course: Path, lesson: str) -> None:
     """
     from nbgrader.api import Gradebook, MissingEntry
 
-    os.environ["PATH"] = _env()["PATH"]  # nbgrader's Gradebook runs `alembic` from PATH
+    os.environ["PATH"] = nbgrader_env()["PATH"]  # nbgrader's Gradebook runs `alembic` from PATH
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         try:
             gb.find_assignment(lesson)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..grading import nbgrader_env
 from . import catalogs
 from .lessons import Lesson, discover, repo_root
 from .notebooks import TranslationError, render
@@ -93,20 +94,8 @@ def _write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 
 
-def _tool_env() -> dict[str, str]:
-    """Environment for nbgrader subprocesses: this interpreter's scripts first on PATH
-    (nbgrader runs `alembic` from PATH), TensorFlow's C++ logs silenced."""
-    bindir = str(Path(sys.executable).parent)
-    return dict(
-        os.environ,
-        PATH=os.pathsep.join([bindir, os.environ.get("PATH", "")]),
-        TF_CPP_MIN_LOG_LEVEL="2",
-        PYTHONWARNINGS="ignore",
-    )
-
-
 def _nbgrader(args: list[str], cwd: Path) -> None:
-    env = _tool_env()
+    env = nbgrader_env()
     cmd = [sys.executable, "-m", "nbgrader", *args]
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import nbformat
 
-from convlab.build.course import _tool_env
 from convlab.build.lessons import repo_root
+from convlab.grading import nbgrader_env
 
 ROOT = repo_root()
 
@@ -21,7 +21,7 @@ def nbgrader(args: list[str], course: Path, timeout: float = 900) -> subprocess.
     proc = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
         cwd=course,
-        env=_tool_env(),
+        env=nbgrader_env(),
         capture_output=True,
         text=True,
         timeout=timeout,
