@@ -109,11 +109,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grade", help="autograde every submission of a lesson (nbgrader)")
     p.add_argument("lesson", help="lesson (assignment) name, e.g. 02-convolution-from-scratch")
     p.add_argument(
-        "--lang", default="en", help="which course directory course/<lang>/ (default: en)"
+        "--lang",
+        help="grade course/<lang>/ (default: the course directory you are in, else en)",
     )
     p.add_argument("--course-dir", help="an nbgrader course directory (overrides --lang)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: CPU count)")
-    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument("--force", action="store_true", help="regrade every submission, changed or not")
+    p.add_argument(
+        "--student",
+        action="append",
+        metavar="ID",
+        help="regrade this student's submission (repeatable); others are regraded only if changed",
+    )
+    p.add_argument(
+        "--db", help="gradebook database URL (default: sqlite gradebook.db in the course)"
+    )
+    p.add_argument(
+        "--unsafe-no-sandbox",
+        action="store_true",
+        help="grade without the OS sandbox (submissions run with your rights); "
+        "recorded in the grades CSV",
+    )
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("bench", help="time convolution implementations; write a table and a plot")

@@ -11,9 +11,12 @@ c.CourseDirectory.course_id = "convlab-es"
 # What students see where a solution was.
 c.ClearSolutions.code_stub = {"python": '# ESCRIBE TU CÓDIGO AQUÍ\nraise NotImplementedError()'}
 
-# Autograding: a cell may run for at most 60 s; long outputs are cut; the
-# grading kernel may allocate at most 4 GiB (a memory bomb raises MemoryError
-# in the student's cell) and TensorFlow's C++ logging is quieted.
+# Autograding (docs/GRADING.md): each submission's kernel runs in an OS sandbox
+# (bubblewrap: no network, no view of this folder, limits on memory, processes,
+# file size); a cell may run for at most 60 s; output is capped in the kernel
+# and cut again afterwards; the kernel may allocate at most 4 GiB (a memory
+# bomb raises MemoryError in the student's cell); TensorFlow's logging is quiet.
+c.GradingExecute.sandbox = "bwrap"
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 c.Execute.extra_arguments = [
@@ -23,13 +26,13 @@ c.Execute.extra_arguments = [
 # A test cell deleted from a submission is put back (from the gradebook) and run.
 c.OverwriteCells.add_missing_cells = True
 
-# A submission that kills its kernel keeps the points earned before (convlab.nbgrader_ext).
+# A timed-out or killed exercise costs only its own points (convlab.grading.execute).
 c.Autograde.autograde_preprocessors = [
-    "convlab.nbgrader_ext.SurvivingExecute",
+    "convlab.grading.execute.GradingExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "convlab.nbgrader_ext.LimitOutputSize",
+    "convlab.grading.preprocessors.LimitOutputSize",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",

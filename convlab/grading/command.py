@@ -1,0 +1,453 @@
+"""``convlab grade``: autograde a lesson for the whole class; feedback; a grades CSV that is always right.
+
+Run inside (or pointed at) an nbgrader course directory (``course/<lang>/``):
+
+1. every submission ``submitted/<student>/<lesson>/`` whose content (or the
+   assignment's source) changed since it was last graded is autograded by
+   nbgrader's own ``autograde`` and its feedback written by ``generate_feedback``,
+   in long-lived worker processes (:mod:`convlab.grading.worker`), each
+   notebook's kernel in an OS sandbox (:mod:`convlab.grading.sandbox`);
+   unchanged submissions are skipped, ``--student ID`` regrades one student,
+   ``--force`` everyone;
+2. ``grades-<lesson>.csv`` is written from the gradebook: nbgrader's export
+   columns plus ``status`` (``graded`` or ``failed``: a submission that could not
+   be graded has no score, never a bare 0), ``sandbox`` and ``note``; the command
+   exits non-zero when a submission failed and lists it;
+3. every submission's own code is scanned outside the kernel for tampering with
+   the checks (``flags-<lesson>.csv``).
+
+Introduced in the instructor guide (docs/GRADING.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+__all__ = ["grade", "GradeResult", "grade_cli", "nbgrader_env", "CSV_COLUMNS"]
+
+#: Columns of ``grades-<lesson>.csv``: nbgrader's export columns, then ours.
+CSV_COLUMNS = [
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+    "status",
+    "sandbox",
+    "note",
+]
+
+
+@dataclasses.dataclass
+class GradeResult:
+    student: str
+    status: str  # "graded" (this run) | "skipped" (unchanged, graded before) | "failed"
+    seconds: float = 0.0
+    log: str = ""
+    flags: list[str] = dataclasses.field(default_factory=list)
+    #: Of `seconds`, the time nbgrader's autograde took (the rest: feedback).
+    autograde_seconds: float = 0.0
+
+
+def nbgrader_env() -> dict[str, str]:
+    """Environment for nbgrader: this interpreter's scripts first on PATH
+    (nbgrader runs `alembic` from PATH), TensorFlow's C++ logs silenced."""
+    bindir = str(Path(sys.executable).parent)
+    return dict(
+        os.environ,
+        PATH=os.pathsep.join([bindir, os.environ.get("PATH", "")]),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONWARNINGS="ignore",
+    )
+
+
+def default_db_url(course: Path) -> str:
+    # SQLite waits up to 120 s for a lock held by another worker.
+    return f"sqlite:///{course / 'gradebook.db'}?timeout=120"
+
+
+def _digest(folder: Path) -> str:
+    """Content hash of a folder: every file's relative path and bytes."""
+    h = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+            h.update(str(path.relative_to(folder)).encode() + b"\0")
+            if path.is_symlink():
+                h.update(b"link:" + os.readlink(path).encode())
+            else:
+                h.update(path.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+def _marker(course: Path, lesson: str, student: str) -> Path:
+    return course / ".convlab" / "graded" / lesson / f"{student}.json"
+
+
+def _state(course: Path, lesson: str, student: str, assignment: str) -> dict:
+    return {
+        "submission": _digest(course / "submitted" / student / lesson),
+        "assignment": assignment,
+    }
+
+
+def _up_to_date(course: Path, lesson: str, student: str, state: dict) -> bool:
+    marker = _marker(course, lesson, student)
+    try:
+        recorded = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        return False
+    return (
+        recorded.get("status") == "graded"
+        and {k: recorded.get(k) for k in state} == state
+        and (course / "autograded" / student / lesson).is_dir()
+    )
+
+
+def _ensure_assignment(course: Path, lesson: str, db_url: str) -> None:
+    """Record the assignment's cells in the gradebook (nbgrader generate_assignment) if missing.
+
+    This also creates the gradebook schema before parallel workers race to do it.
+    """
+    import subprocess
+
+    from nbgrader.api import Gradebook, MissingEntry
+
+    os.environ["PATH"] = nbgrader_env()["PATH"]  # nbgrader's Gradebook runs `alembic` from PATH
+    with Gradebook(db_url) as gb:
+        try:
+            gb.find_assignment(lesson)
+            return
+        except MissingEntry:
+            pass
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", lesson, "--force", "--create"]
+        + [f"--CourseDirectory.db_url={db_url}"],
+        cwd=course,
+        env=nbgrader_env(),
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"nbgrader generate_assignment failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+        )
+
+
+def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
+    """Flag code that tampers with grading, read out of the kernel's reach (``flags-<lesson>.csv``)."""
+    from ..checks import scan_notebook
+
+    path = course / f"flags-{lesson}.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student_id", "finding"])
+        for result in results:
+            for notebook in sorted(
+                (course / "submitted" / result.student / lesson).glob("*.ipynb")
+            ):
+                try:
+                    result.flags = scan_notebook(notebook)
+                except (OSError, ValueError) as exc:  # unreadable or not a notebook
+                    result.flags = [f"could not read {notebook.name}: {exc}"]
+                writer.writerows([result.student, finding] for finding in result.flags)
+    return path
+
+
+def submissions(course: Path, lesson: str) -> list[str]:
+    """Student ids with a submission of `lesson` in ``submitted/``."""
+    return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{lesson}") if p.is_dir())
+
+
+def _write_csv(
+    course: Path, lesson: str, db_url: str, results: list[GradeResult], sandbox: str
+) -> Path:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    path = course / f"grades-{lesson}.csv"
+    with Gradebook(db_url) as gb, path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, CSV_COLUMNS)
+        writer.writeheader()
+        assignment = gb.find_assignment(lesson)
+        for result in results:
+            row = dict.fromkeys(CSV_COLUMNS, "")
+            row.update(
+                assignment=lesson, duedate=assignment.duedate or "", student_id=result.student
+            )
+            row["max_score"] = assignment.max_score
+            try:
+                student = gb.find_student(result.student)
+                row.update(
+                    last_name=student.last_name or "",
+                    first_name=student.first_name or "",
+                    email=student.email or "",
+                )
+            except MissingEntry:
+                pass
+            recorded = _recorded(course, lesson, result.student)
+            row["sandbox"] = recorded.get("sandbox", sandbox)
+            if result.status == "failed":
+                row["status"] = "failed"
+                row["note"] = _first_line(result.log)
+            else:
+                try:
+                    submission = gb.find_submission(lesson, result.student)
+                except MissingEntry:
+                    row["status"] = "failed"
+                    row["note"] = "no grade recorded in the gradebook"
+                else:
+                    penalty = submission.late_submission_penalty or 0.0
+                    row.update(
+                        status="graded",
+                        timestamp=submission.timestamp or "",
+                        raw_score=submission.score,
+                        late_submission_penalty=penalty,
+                        score=max(0.0, submission.score - penalty),
+                    )
+            writer.writerow(row)
+    return path
+
+
+def _recorded(course: Path, lesson: str, student: str) -> dict:
+    try:
+        return json.loads(_marker(course, lesson, student).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _first_line(log: str) -> str:
+    lines = [x.strip() for x in log.splitlines() if x.strip()]
+    errors = [x for x in lines if "ERROR" in x or "Error" in x]
+    return ((errors or lines or ["grading failed"])[-1])[:300]
+
+
+def _assignment_digest(course: Path, lesson: str) -> str:
+    h = hashlib.sha256(_digest(course / "source" / lesson).encode())
+    h.update((course / "nbgrader_config.py").read_bytes())
+    return h.hexdigest()
+
+
+def grade(
+    course: Path,
+    lesson: str,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    students: list[str] | None = None,
+    db_url: str | None = None,
+    sandbox: str = "bwrap",
+    progress: bool = True,
+) -> tuple[list[GradeResult], Path | None]:
+    """Autograde the submissions of `lesson` that changed, write their feedback and the grades CSV.
+
+    Parameters
+    ----------
+    course : Path
+        An nbgrader course directory (with ``nbgrader_config.py``).
+    lesson : str
+        The assignment, e.g. ``"02-convolution-from-scratch"``.
+    jobs : int, optional
+        Worker processes (default: the number of CPUs).
+    force : bool
+        Regrade every submission, changed or not.
+    students : list of str, optional
+        Regrade these students (whatever their state); the CSV still lists everyone.
+    db_url : str, optional
+        The gradebook's SQLAlchemy URL (default: ``gradebook.db`` in the course).
+    sandbox : {'bwrap', 'none'}
+        'none' grades without the OS sandbox (unsafe); it is recorded in the CSV.
+
+    Returns
+    -------
+    results, csv_path
+        Per-student results (sorted by id) and the CSV's path.
+
+    Raises
+    ------
+    ValueError
+        If `course` is not a course directory or has no submission of `lesson`.
+    convlab.grading.sandbox.SandboxUnavailable
+        If `sandbox` is 'bwrap' and no sandbox can be started here.
+    """
+    from tqdm.auto import tqdm
+
+    from .sandbox import SandboxUnavailable, sandbox_problem
+
+    course = Path(course).resolve()
+    if not (course / "nbgrader_config.py").exists():
+        raise ValueError(f"{course} is not an nbgrader course directory (no nbgrader_config.py)")
+    if not (course / "source" / lesson).is_dir():
+        known = sorted(p.name for p in (course / "source").glob("*") if p.is_dir())
+        raise ValueError(
+            f"no lesson {lesson!r} in {course / 'source'}; lessons: {', '.join(known)}"
+        )
+    everyone = submissions(course, lesson)
+    if not everyone:
+        raise ValueError(
+            f"no submissions of {lesson!r} in {course / 'submitted'}/<student>/{lesson}/"
+        )
+    if sandbox not in ("bwrap", "none"):
+        raise ValueError(f"`sandbox` must be 'bwrap' or 'none'; got {sandbox!r}")
+    if sandbox == "bwrap":
+        problem = sandbox_problem()
+        if problem:
+            raise SandboxUnavailable(problem)
+    db_url = db_url or default_db_url(course)
+    _ensure_assignment(course, lesson, db_url)
+    assignment = _assignment_digest(course, lesson)
+    wanted = set(students or [])
+    unknown = wanted - set(everyone)
+    if unknown:
+        raise ValueError(f"no submission of {lesson!r} from: {', '.join(sorted(unknown))}")
+
+    results: dict[str, GradeResult] = {}
+    todo: dict[str, dict] = {}
+    for student in everyone:
+        state = _state(course, lesson, student, assignment)
+        if force or student in wanted or not _up_to_date(course, lesson, student, state):
+            todo[student] = state
+        else:
+            results[student] = GradeResult(student, "skipped")
+
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    with tqdm(
+        total=len(todo), desc=f"grading {lesson}", unit="submission", disable=not progress
+    ) as bar:
+        for outcome in _run_workers(course, lesson, list(todo), jobs, db_url, sandbox):
+            student = outcome["student"]
+            status = "graded" if outcome["ok"] else "failed"
+            results[student] = GradeResult(
+                student,
+                status,
+                outcome["seconds"],
+                outcome["log"],
+                autograde_seconds=outcome.get("autograde_seconds", outcome["seconds"]),
+            )
+            marker = _marker(course, lesson, student)
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(
+                json.dumps(
+                    {
+                        **todo[student],
+                        "status": status,
+                        "sandbox": sandbox,
+                        "seconds": round(outcome["seconds"], 2),
+                    }
+                )
+            )
+            bar.update()
+            if progress:
+                bar.write(f"{student:20s} {status:8s} {outcome['seconds']:6.1f} s")
+
+    ordered = [results[s] for s in everyone]
+    _scan(course, lesson, ordered)
+    csv_path = _write_csv(course, lesson, db_url, ordered, sandbox)
+    return ordered, csv_path
+
+
+def _run_workers(course, lesson, students, jobs, db_url, sandbox):
+    """Yield one outcome per student; a crashed worker fails only the submissions it held."""
+    from .worker import grade_submission, init_worker
+
+    left = list(students)
+    ctx = multiprocessing.get_context("spawn")
+    while left:
+        slots = ctx.Manager().Queue() if jobs > 1 else None
+        if slots is not None:
+            for i in range(jobs):
+                slots.put(i)
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=ctx,
+            initializer=init_worker,
+            initargs=(str(course), db_url, sandbox, slots),
+        ) as pool:
+            futures = {pool.submit(grade_submission, lesson, s): s for s in left}
+            broken = False
+            for future in as_completed(futures):
+                student = futures[future]
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                except Exception as exc:  # noqa: BLE001 - one submission, not the class
+                    outcome = {"student": student, "ok": False, "seconds": 0.0, "log": repr(exc)}
+                left.remove(student)
+                yield outcome
+        if broken:
+            # The worker died (not the kernel: that is handled inside); fail the one
+            # it held, regrade the rest in a new pool.
+            victim = left.pop(0)
+            yield {
+                "student": victim,
+                "ok": False,
+                "seconds": 0.0,
+                "log": "ERROR: the grading worker process died while grading this submission",
+            }
+
+
+def grade_cli(args) -> int:
+    from ..build.lessons import repo_root
+    from .sandbox import SandboxUnavailable
+
+    if args.course_dir:
+        course = Path(args.course_dir)
+    elif args.lang:
+        course = repo_root() / "course" / args.lang
+    elif (Path.cwd() / "nbgrader_config.py").exists():
+        course = Path.cwd()
+    else:
+        course = repo_root() / "course" / "en"
+    sandbox = "none" if args.unsafe_no_sandbox else "bwrap"
+    try:
+        results, csv_path = grade(
+            course,
+            args.lesson,
+            jobs=args.jobs,
+            force=args.force,
+            students=args.student,
+            db_url=args.db,
+            sandbox=sandbox,
+        )
+    except (ValueError, SandboxUnavailable) as exc:
+        print(f"convlab grade: {exc}", file=sys.stderr)
+        if isinstance(exc, SandboxUnavailable):
+            print(
+                "convlab grade: refusing to grade without a sandbox; "
+                "`--unsafe-no-sandbox` grades anyway (recorded in the grades CSV).",
+                file=sys.stderr,
+            )
+        return 2
+    failed = [r for r in results if r.status == "failed"]
+    flagged = [r for r in results if r.flags]
+    counts = {s: sum(r.status == s for r in results) for s in ("graded", "skipped", "failed")}
+    for r in failed:
+        print(f"FAILED {r.student}: {_first_line(r.log)}")
+    for r in flagged:
+        for finding in r.flags:
+            print(f"flagged {r.student}: {finding}")
+    print(
+        f"grades: {csv_path}  ({counts['graded']} graded, {counts['skipped']} unchanged, "
+        f"{counts['failed']} failed{'; NO SANDBOX' if sandbox == 'none' else ''})"
+    )
+    if flagged:
+        print(
+            f"{len(flagged)} submission(s) flagged for review: {course / f'flags-{args.lesson}.csv'}"
+        )
+    return 1 if failed else 0

@@ -1,0 +1,382 @@
+"""The Execute step of autograding: each submission's kernel in a sandbox, and grading that survives.
+
+:class:`GradingExecute` replaces nbgrader's ``Execute`` preprocessor during
+autograding (``c.Autograde.autograde_preprocessors`` in the generated
+``nbgrader_config.py``):
+
+- the kernel runs in an operating-system sandbox (:mod:`convlab.grading.sandbox`),
+  one per submission, unless the instructor explicitly chose ``sandbox = "none"``;
+- a cell that runs past the time limit gets a message in the student's language
+  ("ran longer than 60 s: an infinite loop?"), and the rest of that exercise's
+  cells are not run (they fail at once instead of timing out one by one);
+- a kernel that dies (``os._exit``, a crash, out of memory) or stays stuck after
+  a timeout is replaced by a new one: the earlier cells that define things are
+  run again silently, the broken exercise's tests fail with a message that says
+  which exercise and code cell, and later exercises are graded as usual;
+- printed output that floods the channel (nbclient's "Timeout waiting for
+  IOPub output") costs nothing: the cell keeps what arrived;
+- the reply of a cell is awaited in short slices (jupyter/nbclient#312: a reply
+  that arrives while a long wait is pending is sometimes not seen until the
+  wait ends, which stalled cells after widget output for the whole timeout);
+- a submission that exceeds its total time budget stops there: the cells not
+  run are marked so.
+
+Introduced in the instructor guide (docs/GRADING.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import subprocess
+import time
+from pathlib import Path
+from queue import Empty
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.client import timestamp
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async, run_sync
+from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Any, Float, Integer, Unicode
+
+from ..i18n import gettext as _
+from ..i18n import set_language
+from .sandbox import Sandbox, SandboxUnavailable, sandbox_problem
+
+__all__ = ["GradingExecute", "SandboxedKernelManager", "PatientReplyMixin"]
+
+#: Longest single wait for a kernel reply; the cell's own timeout is unchanged.
+POLL_SLICE = 0.5
+
+
+def _error(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(
+        output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]
+    )
+
+
+class PatientReplyMixin:
+    """nbclient's reply loop, polling the shell channel in short slices until the deadline."""
+
+    async def _async_poll_for_reply(
+        self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive
+    ):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        timeout_reply = None
+        while True:
+            if timeout_reply is not None:
+                msg = timeout_reply
+                msg["parent_header"] = {"msg_id": msg_id}
+            else:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    task_poll_kernel_alive.cancel()
+                    await self._async_check_alive()
+                    timeout_reply = await self._async_handle_timeout(timeout, cell)
+                    continue
+                wait = POLL_SLICE if left is None else min(POLL_SLICE, left)
+                try:
+                    msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=max(wait, 0)))
+                except Empty:
+                    continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if self.record_timing and "execution" in cell.get("metadata", {}):
+                cell["metadata"]["execution"]["shell.execute_reply"] = timestamp(msg)
+            try:
+                await asyncio.wait_for(task_poll_output_msg, self.iopub_timeout)
+            except (TimeoutError, Empty):
+                if self.raise_on_iopub_timeout:
+                    task_poll_kernel_alive.cancel()
+                    raise CellTimeoutError.error_from_timeout_and_cell(
+                        "Timeout waiting for IOPub output", self.iopub_timeout, cell
+                    ) from None
+                self.log.warning("Timeout waiting for IOPub output")
+            task_poll_kernel_alive.cancel()
+            return msg
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel runs inside a :class:`~convlab.grading.sandbox.Sandbox`.
+
+    The kernel and its client talk over ZeroMQ's ``ipc`` transport (Unix
+    sockets in the sandbox's private folder): the sandbox has no network.
+    Interrupts are sent as messages, since the kernel is in a session and a
+    PID namespace of its own.
+    """
+
+    sandbox = Any(None, allow_none=True)
+
+    def pre_start_kernel(self, **kwargs):  # pragma: no cover - async variant is used
+        raise NotImplementedError
+
+    async def _async_pre_start_kernel(self, **kw):
+        # The kernel's own stdout/stderr (start-up notes) are not the student's output.
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        self.transport = "ipc"
+        self.ip = str(self.sandbox.run_dir / "kernel")
+        self.connection_file = str(self.sandbox.run_dir / "kernel.json")
+        return await super()._async_pre_start_kernel(**kw)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        self.sandbox.give(Path(self.connection_file))
+        return self.sandbox.wrap(cmd)
+
+    async def _async_interrupt_kernel(self):
+        if self.has_kernel:
+            msg = self.session.msg("interrupt_request", content={})
+            self._connect_control_socket()
+            self.session.send(self._control_socket, msg)
+
+    interrupt_kernel = run_sync(_async_interrupt_kernel)
+
+
+class GradingExecute(PatientReplyMixin, Execute):
+    """nbgrader's ``Execute``: sandboxed, and a broken exercise costs only its own points."""
+
+    sandbox = Unicode(
+        "bwrap",
+        help="'bwrap' (an OS sandbox per submission, the default) or 'none' (unsafe: the "
+        "kernel runs with the grader's rights; recorded in the grades output).",
+    ).tag(config=True)
+    sandbox_slot = Integer(0, help="Worker number (picks the sandbox's user id).").tag(config=True)
+    language = Unicode("", help="Language of grading messages (default: the notebook's).").tag(
+        config=True
+    )
+    submission_timeout = Float(
+        20 * 60, help="Seconds one submission may run in all; later cells are not run."
+    ).tag(config=True)
+    responsive_timeout = Float(
+        15, help="Seconds a kernel may take to answer after a timed-out cell is interrupted."
+    ).tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.raise_on_iopub_timeout = False
+
+    # -- kernel lifecycle ---------------------------------------------------
+
+    def create_kernel_manager(self):
+        if self.sandbox == "none":
+            return super().create_kernel_manager()
+        if self.sandbox != "bwrap":
+            raise ValueError(f"`sandbox` must be 'bwrap' or 'none'; got {self.sandbox!r}")
+        problem = sandbox_problem()
+        if problem:
+            raise SandboxUnavailable(
+                f"cannot grade in a sandbox: {problem} (to grade without one, unsafely: "
+                "`convlab grade --unsafe-no-sandbox`, or c.GradingExecute.sandbox = 'none')"
+            )
+        path = Path(self.resources.get("metadata", {}).get("path") or ".")
+        language = self._language()
+        box = Sandbox(path, slot=self.sandbox_slot, env={"CONVLAB_LANG": language})
+        self._sandboxes.append(box)
+        name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
+        self.km = SandboxedKernelManager(kernel_name=name, config=self.config)
+        self.km.sandbox = box
+        return self.km
+
+    def _language(self) -> str:
+        lang = self.language or self.nb.metadata.get("convlab", {}).get("language", "")
+        if not lang:
+            from ..i18n import detect_language
+
+            lang = detect_language(Path(self.resources.get("metadata", {}).get("path") or "."))
+        return lang
+
+    def _restart(self) -> bool:
+        """Replace a dead or stuck kernel by a new one; False if none could be started."""
+        try:
+            run_sync(self._async_cleanup_kernel)()
+        except Exception as exc:  # noqa: BLE001 - the old kernel is gone either way
+            self.log.warning("cleanup of a dead kernel: %s", exc)
+        self.km = self.kc = None
+        try:
+            self.km = self.create_kernel_manager()
+            self.start_new_kernel()
+            self.start_new_kernel_client()
+            self.wait_for_reply(self.kc.kernel_info())
+        except Exception as exc:  # noqa: BLE001
+            self.log.error("could not restart the kernel: %s", exc)
+            return False
+        return True
+
+    async def _async_cleanup_kernel(self):
+        if self.km is None:
+            return
+        try:
+            await super()._async_cleanup_kernel()
+        except Exception as exc:  # noqa: BLE001 - a dead kernel must not fail the cleanup
+            self.log.warning("kernel cleanup: %s", exc)
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
+
+    # -- per-notebook and per-cell logic -----------------------------------
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._sandboxes: list[Sandbox] = []
+        self.nb = nb
+        try:
+            set_language(self._language_from(nb, resources))
+        except ValueError:
+            pass
+        self._started = time.monotonic()
+        self._exercise_of = _exercises(nb)
+        self._broken: dict[int, str] = {}  # exercise number -> message for its later cells
+        self._stopped: str | None = None  # message for every later cell
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            for box in self._sandboxes:
+                box.close()
+
+    def _language_from(self, nb, resources) -> str:
+        self.resources = resources or {}
+        return self._language()
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._timed_out = True
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, self.resources
+        exercise = self._exercise_of.get(index)
+        if self._stopped:
+            cell.outputs = [_error("NotRun", self._stopped)]
+            return cell, self.resources
+        if exercise in self._broken and _is_test(cell):
+            cell.outputs = [_error("NotRun", self._broken[exercise])]
+            return cell, self.resources
+        if time.monotonic() - self._started > self.submission_timeout:
+            self._stopped = _(
+                "Not run: grading of this notebook took longer than {seconds:.0f} s in all."
+            ).format(seconds=self.submission_timeout)
+            cell.outputs = [_error("NotRun", self._stopped)]
+            return cell, self.resources
+
+        self._timed_out = False
+        try:
+            super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            where = self._where(index)
+            cell.outputs.append(
+                _error(
+                    "KernelDied",
+                    _(
+                        "The Python kernel stopped while running {where} (os._exit, a crash, "
+                        "or too much memory). This exercise's remaining tests were not run; "
+                        "a new kernel graded the exercises after it."
+                    ).format(where=where),
+                )
+            )
+            self._break(exercise, index, where)
+            return cell, self.resources
+        if self._timed_out:
+            where = self._where(index)
+            cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeoutError"]
+            cell.outputs.append(
+                _error(
+                    "TimeoutError",
+                    _(
+                        "{where} ran longer than {seconds} s and was stopped: an infinite loop? "
+                        "This exercise's remaining tests were not run."
+                    ).format(where=where, seconds=self.timeout),
+                )
+            )
+            if not self._responsive():
+                self._break(exercise, index, where)
+            elif exercise is not None:
+                self._broken[exercise] = _(
+                    "Not run: {where} ran longer than {seconds} s (an infinite loop?)."
+                ).format(where=where, seconds=self.timeout)
+        return cell, self.resources
+
+    def _responsive(self) -> bool:
+        """After an interrupted timeout: does the kernel answer again?"""
+        try:
+            return run_sync(self._async_responsive)()
+        except Exception as exc:  # noqa: BLE001
+            self.log.warning("kernel did not answer after a timeout: %s", exc)
+            return False
+
+    async def _async_responsive(self) -> bool:
+        msg_id = self.kc.kernel_info()
+        deadline = time.monotonic() + self.responsive_timeout
+        while time.monotonic() < deadline:
+            try:
+                reply = await ensure_async(self.kc.shell_channel.get_msg(timeout=POLL_SLICE))
+            except Empty:
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return True
+        return False
+
+    def _break(self, exercise: int | None, index: int, where: str) -> None:
+        """The kernel is gone or stuck at cell `index`: new kernel, replay definitions, go on."""
+        message = _("Not run: the kernel stopped in {where}.").format(where=where)
+        if exercise is not None:
+            self._broken[exercise] = message
+        if not self._restart():
+            self._stopped = message
+            return
+        for i, earlier in enumerate(self.nb.cells[:index]):
+            if earlier.cell_type != "code" or _is_test(earlier) or i == index:
+                continue
+            if any(o.get("ename") in ("KernelDied", "TimeoutError") for o in earlier.outputs):
+                continue
+            self._timed_out = False
+            try:
+                self.execute_cell(copy.deepcopy(earlier), i, store_history=False)
+            except DeadKernelError:
+                self._stopped = message
+                return
+            if self._timed_out:
+                self._stopped = message
+                return
+
+    def _where(self, index: int) -> str:
+        """The cell as the student sees it: code cell number and exercise number."""
+        number = sum(1 for c in self.nb.cells[: index + 1] if c.cell_type == "code")
+        exercise = self._exercise_of.get(index)
+        if exercise is None:
+            return _("code cell {n}").format(n=number)
+        return _("code cell {n} (exercise {e})").format(n=number, e=exercise)
+
+
+def _is_test(cell) -> bool:
+    return bool(cell.metadata.get("nbgrader", {}).get("grade")) and not cell.metadata.get(
+        "nbgrader", {}
+    ).get("solution")
+
+
+def _exercises(nb) -> dict[int, int]:
+    """Cell index -> exercise number (1-based) for solution cells and the test cells after them."""
+    found: dict[int, int] = {}
+    number = 0
+    for index, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution"):
+            number += 1
+            found[index] = number
+        elif number and cell.cell_type == "code" and meta.get("grade"):
+            found[index] = number
+    return found
+
+
+def patient_client(nb, **kwargs):
+    """An nbclient ``NotebookClient`` with the sliced reply wait (jupyter/nbclient#312).
+
+    Used to execute lessons outside grading (tests, tools); nbgrader's grading
+    uses :class:`GradingExecute`, which has the same fix.
+    """
+    from nbclient import NotebookClient
+
+    class PatientNotebookClient(PatientReplyMixin, NotebookClient):
+        pass
+
+    return PatientNotebookClient(nb, **kwargs)

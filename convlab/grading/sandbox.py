@@ -1,0 +1,305 @@
+"""The operating-system sandbox in which a graded notebook's kernel runs.
+
+Each submission's kernel is started by bubblewrap (``bwrap``) in new
+namespaces of its own:
+
+- **files**: an empty root with the system (``/usr``, ``/etc``, ...), the
+  Python installation and the ``convlab`` package bound read-only; a private
+  copy of this submission's folder on a size-limited tmpfs as the working
+  directory; a private, size-limited ``/tmp`` and home.  Nothing of the course
+  directory is mounted: not ``source/``, not anyone's ``submitted/``,
+  ``autograded/`` or ``feedback/``, not the gradebook, not the instructor's home;
+- **network**: none (``--unshare-net``); the kernel talks to nbgrader over Unix
+  sockets (ZeroMQ's ``ipc`` transport) in a private folder;
+- **processes**: its own PID namespace, killed as a whole when grading of the
+  submission ends (``--die-with-parent``; nothing survives it);
+- **identity**: when grading runs as root, the kernel runs as an unprivileged
+  user id (one per worker), so the process limit applies to it;
+- **environment**: emptied, then a short list of variables set;
+- **limits** (``prlimit``): memory (``RLIMIT_DATA``), processes
+  (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), no core dumps.
+
+nbgrader's other steps (restoring cells, checksums, scores, feedback) run
+outside the sandbox, in the grading process.
+
+Introduced in the instructor guide (docs/GRADING.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+__all__ = ["SandboxLimits", "SandboxUnavailable", "sandbox_problem", "Sandbox"]
+
+#: Where the submission's private copy is mounted inside the sandbox.
+WORKDIR = "/submission"
+#: Read-only view of the files copied into WORKDIR when the sandbox starts.
+INPUT = "/run/convlab/input"
+#: Home (on the private /tmp).
+HOME = "/tmp/home"
+
+
+class SandboxUnavailable(RuntimeError):
+    """No sandbox can be started on this machine (says what to install)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SandboxLimits:
+    """Resource limits of one graded kernel (and every process it starts)."""
+
+    memory: int = 4 * 1024**3  #: RLIMIT_DATA, bytes (heap and anonymous mappings)
+    processes: int = 1024  #: RLIMIT_NPROC: processes and threads of the sandbox's user
+    file_size: int = 256 * 1024**2  #: RLIMIT_FSIZE, bytes: largest file it may write
+    disk: int = 512 * 1024**2  #: size of the writable working folder (tmpfs), bytes
+    tmp: int = 256 * 1024**2  #: size of /tmp and the home folder (tmpfs), bytes
+
+
+#: Environment variables passed into the sandbox (all others are dropped).
+PASSED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "LANG", "LC_ALL", "TZ")
+
+
+def _bwrap() -> str | None:
+    return shutil.which("bwrap")
+
+
+def sandbox_problem() -> str | None:
+    """Why no sandbox can be started here, or None when one can.
+
+    Starts a trivial sandbox with the same namespaces grading uses.
+    """
+    bwrap = _bwrap()
+    if bwrap is None:
+        return (
+            "bubblewrap (bwrap) is not installed; install it, e.g. "
+            "`sudo apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`."
+        )
+    cmd = [bwrap, "--ro-bind", "/", "/", "--die-with-parent"]
+    if os.geteuid() == 0:
+        cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--"]
+        cmd += ["setpriv", f"--reuid={UID_BASE}", f"--regid={UID_BASE}", "--clear-groups"]
+    else:
+        cmd += ["--unshare-all"]
+    cmd += ["--", "/bin/true"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap could not start a sandbox: {exc}"
+    if proc.returncode != 0:
+        return (
+            "bubblewrap could not start a sandbox "
+            f"({proc.stderr.strip() or f'exit {proc.returncode}'}); unprivileged user "
+            "namespaces may be disabled: `sysctl kernel.unprivileged_userns_clone=1` "
+            "(Debian) or `sysctl user.max_user_namespaces=15000`."
+        )
+    return None
+
+
+#: First user id used for sandboxes when grading runs as root (one per worker slot).
+UID_BASE = 990_000
+
+
+def _python_roots() -> list[Path]:
+    """Folders the kernel's Python needs, read-only: installation, environment, convlab."""
+    import convlab
+
+    roots = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix)}
+    for key in ("purelib", "platlib", "stdlib", "platstdlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            roots.add(Path(path))
+    roots.add(Path(convlab.__file__).resolve().parent)
+    # The interpreter the venv links to.
+    roots.add(Path(os.path.realpath(sys.executable)).parent.parent)
+    keep = []
+    for root in sorted(roots, key=lambda p: len(p.parts)):
+        root = root.resolve()
+        if root.exists() and not any(root == k or k in root.parents for k in keep):
+            keep.append(root)
+    return keep
+
+
+class Sandbox:
+    """One sandbox: a private folder on the host and the command that starts a kernel in it.
+
+    Parameters
+    ----------
+    workdir : Path
+        The submission's folder (nbgrader's ``autograded/<student>/<lesson>/``).
+        It is copied; the copy is the only writable place the kernel sees.
+    slot : int
+        Worker number; picks the unprivileged user id when running as root.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        slot: int = 0,
+        limits: SandboxLimits | None = None,
+        env: dict[str, str] | None = None,
+    ):
+        if _bwrap() is None:
+            raise SandboxUnavailable(sandbox_problem())
+        self.limits = limits or SandboxLimits()
+        self.slot = slot
+        self.host = Path(tempfile.mkdtemp(prefix="convlab-sandbox-"))
+        self.input = self.host / "input"
+        self.run_dir = self.host / "run"  # connection file and ipc sockets, same path inside
+        shutil.copytree(workdir, self.input, symlinks=True)
+        self.run_dir.mkdir()
+        self.env = dict(env or {})
+        self._chown()
+
+    @property
+    def uid(self) -> int:
+        return UID_BASE + self.slot if os.geteuid() == 0 else os.geteuid()
+
+    def _chown(self) -> None:
+        self.host.chmod(0o700)
+        if os.geteuid() != 0:
+            return
+        for path in [self.host, *self.host.rglob("*")]:
+            os.lchown(path, self.uid, self.uid)
+
+    def give(self, path: Path) -> None:
+        """Let the sandbox's user read a file the grading process wrote (the connection file)."""
+        if os.geteuid() == 0:
+            os.chown(path, self.uid, self.uid)
+
+    def wrap(self, kernel_cmd: list[str]) -> list[str]:
+        """The command that runs `kernel_cmd` inside the sandbox."""
+        lim = self.limits
+        root = os.geteuid() == 0
+        nproc = lim.processes
+        if not root:  # the limit counts every process and thread of this user
+            nproc += _processes_of(os.geteuid())
+        cmd = ["prlimit", f"--data={lim.memory}", f"--nproc={nproc}"]
+        cmd += [f"--fsize={lim.file_size}", "--core=0", "--"]
+        bwrap = [_bwrap()]
+        if root:
+            # Privileged bwrap mounts what the kernel needs (the Python installation
+            # may sit under root's private home), then the kernel drops to a user id
+            # of its own (setpriv, below), so the process limit applies to it.
+            bwrap += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+            bwrap += ["--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        else:
+            bwrap += ["--unshare-all"]
+        bwrap += ["--die-with-parent", "--new-session", "--clearenv"]
+        for top in ("/usr", "/etc", "/opt/conda"):
+            if Path(top).is_dir():
+                bwrap += ["--ro-bind", top, top]
+        for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+            p = Path(top)
+            if p.is_symlink():
+                bwrap += ["--symlink", os.readlink(p), top]
+            elif p.is_dir():
+                bwrap += ["--ro-bind", top, top]
+        made: set[Path] = set()
+        for folder in _python_roots():
+            if any(str(folder) == t or str(folder).startswith(t + "/") for t in ("/usr", "/etc")):
+                continue
+            # Folders above a bound one are made readable (bwrap's default is private).
+            for parent in reversed(folder.parents):
+                if parent != Path("/") and parent not in made:
+                    made.add(parent)
+                    bwrap += ["--perms", "0755", "--dir", str(parent)]
+            bwrap += ["--ro-bind", str(folder), str(folder)]
+        bwrap += ["--dev", "/dev", "--proc", "/proc"]
+        bwrap += ["--perms", "1777", "--size", str(lim.tmp), "--tmpfs", "/tmp"]
+        bwrap += ["--perms", "0777", "--size", str(lim.disk), "--tmpfs", WORKDIR]
+        bwrap += ["--perms", "0755", "--dir", "/run", "--perms", "0755", "--dir", "/run/convlab"]
+        bwrap += ["--ro-bind", str(self.input), INPUT]
+        for parent in reversed(self.run_dir.parents):
+            if parent not in (Path("/"), Path("/tmp")):
+                bwrap += ["--perms", "0755", "--dir", str(parent)]
+        bwrap += ["--bind", str(self.run_dir), str(self.run_dir)]
+        seed = _matplotlib_seed()
+        if seed is not None:
+            bwrap += ["--ro-bind", str(seed), "/run/convlab/mpl"]
+        env = {
+            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": HOME,
+            "TMPDIR": "/tmp",
+            "USER": "student",
+            "LOGNAME": "student",
+            "LANG": "C.UTF-8",
+            "MPLCONFIGDIR": f"{HOME}/.config/matplotlib",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "CONVLAB_SANDBOX": "bwrap",
+        }
+        env.update({k: os.environ[k] for k in PASSED_ENV if k in os.environ})
+        env.update(self.env)
+        for key, value in env.items():
+            bwrap += ["--setenv", key, value]
+        bwrap += ["--chdir", WORKDIR, "--"]
+        if root:
+            uid = str(self.uid)
+            bwrap += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+            bwrap += ["--inh-caps=-all", "--"]
+        # Copy the submission into the writable tmpfs, seed matplotlib's font cache, start.
+        launcher = (
+            f"cp -R {INPUT}/. {WORKDIR}/ && mkdir -p $MPLCONFIGDIR && "
+            "{ [ -d /run/convlab/mpl ] && cp -R /run/convlab/mpl/. $MPLCONFIGDIR/ || true; } && "
+            'exec "$@"'
+        )
+        return [*cmd, *bwrap, "/bin/sh", "-c", launcher, "sh", *kernel_cmd]
+
+    def close(self) -> None:
+        shutil.rmtree(self.host, ignore_errors=True)
+
+    def __repr__(self) -> str:
+        return f"Sandbox({self.host}, uid={self.uid})"
+
+    def describe(self) -> str:
+        return shlex.join(self.wrap(["python", "-m", "ipykernel_launcher"]))
+
+
+def _processes_of(uid: int) -> int:
+    try:
+        import psutil
+
+        return sum(
+            p.info["num_threads"] or 1
+            for p in psutil.process_iter(["uids", "num_threads"])
+            if p.info["uids"] and p.info["uids"].real == uid
+        )
+    except Exception:  # noqa: BLE001 - a rough count is enough; a generous default
+        return 4096
+
+
+_SEED: dict[str, Path | None] = {}
+
+
+def _matplotlib_seed() -> Path | None:
+    """A matplotlib config folder with the font cache built once per grading process.
+
+    Without it every sandboxed kernel would rebuild the font list (about a second).
+    """
+    if "mpl" not in _SEED:
+        folder = Path(tempfile.mkdtemp(prefix="convlab-mpl-seed-"))
+        try:
+            subprocess.run(
+                [sys.executable, "-c", "import matplotlib.font_manager"],
+                env={**os.environ, "MPLCONFIGDIR": str(folder)},
+                capture_output=True,
+                timeout=120,
+                check=True,
+            )
+            folder.chmod(0o755)
+            for path in folder.rglob("*"):
+                path.chmod(0o755 if path.is_dir() else 0o644)
+            _SEED["mpl"] = folder
+        except (OSError, subprocess.SubprocessError):
+            _SEED["mpl"] = None
+    return _SEED["mpl"]
