@@ -1,10 +1,15 @@
-"""Time `convlab grade` on N synthetic submissions of one lesson, 1 worker vs several.
+"""Time `convlab grade` against plain execution of the same notebook, at several class sizes.
 
-    .venv/bin/python benchmarks/grading.py --lesson 01-images-as-arrays --n 100 --jobs 1,2
+    .venv/bin/python benchmarks/grading.py --lesson 01-images-as-arrays --sizes 30,300 --jobs 2
 
-Submissions cycle through: the solutions, the untouched release notebook, and
-the solutions with one exercise broken.  Writes grading-bench.csv (and prints
-it) in --out.  A measurement, not a test: run it on a quiet machine.
+For each class size, a scratch course gets N synthetic submissions (cycling
+through: the solutions, the untouched release notebook, the solutions with one
+exercise broken) and is graded by `convlab grade` (sandboxed, as instructors
+grade).  Plain execution is `jupyter nbconvert --execute` of the solved
+notebook, timed the same number of times in a row (median).  Writes
+grading-bench.csv and grading-bench.png in --out and prints the table.  A
+measurement, not a test: run it on a quiet machine and read the ratios, which
+come from one run.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,42 +57,95 @@ def make_course(base: Path, lesson: str, n: int, language: str) -> Path:
     return course
 
 
+def plain_execution(course: Path, lesson: str, repeat: int) -> list[float]:
+    """Seconds of `jupyter nbconvert --execute` on the solved notebook, `repeat` times."""
+    folder = course / "plain"
+    folder.mkdir(exist_ok=True)
+    for extra in (course / "release" / lesson).iterdir():
+        if extra.suffix != ".ipynb":
+            (shutil.copytree if extra.is_dir() else shutil.copy2)(extra, folder / extra.name)
+    nbformat.write(solved(course, lesson), folder / "solved.ipynb")
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "jupyter", "nbconvert", "--execute", "--to", "notebook"]
+            + ["--output", "executed.ipynb", "solved.ipynb"],
+            cwd=folder,
+            check=True,
+            capture_output=True,
+            env=nbgrader_env(),
+        )
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lesson", default="01-images-as-arrays")
     parser.add_argument("--language", default="en")
-    parser.add_argument("--n", type=int, default=100)
-    parser.add_argument("--jobs", default="1,2", help="comma-separated worker counts")
+    parser.add_argument("--sizes", default="30,300", help="comma-separated class sizes")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--plain", type=int, default=10, help="plain executions to time")
     parser.add_argument("--out", default="bench-results")
     args = parser.parse_args(argv)
     rows = []
-    for jobs in [int(x) for x in args.jobs.split(",")]:
+    for n in [int(x) for x in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory() as scratch:
-            course = make_course(Path(scratch), args.lesson, args.n, args.language)
+            base = Path(scratch)
+            course = make_course(base, args.lesson, n, args.language)
+            plain = statistics.median(plain_execution(course, args.lesson, args.plain))
             start = time.perf_counter()
-            results, _ = grade(course, args.lesson, jobs=jobs, progress=True)
-            seconds = time.perf_counter() - start
-            ok = sum(r.status == "graded" for r in results)
+            results, _ = grade(course, args.lesson, jobs=args.jobs, progress=True)
+            wall = time.perf_counter() - start
+            graded = [r for r in results if r.status == "graded"]
+            per_sub = statistics.median(r.autograde_seconds for r in graded)
+            with_feedback = statistics.median(r.seconds for r in graded)
             rows.append(
                 {
                     "lesson": args.lesson,
-                    "submissions": args.n,
-                    "jobs": jobs,
-                    "graded": ok,
-                    "seconds": round(seconds, 1),
-                    "seconds_per_submission": round(seconds / args.n, 2),
+                    "submissions": n,
+                    "jobs": args.jobs,
+                    "graded": len(graded),
+                    "wall_seconds": round(wall, 1),
+                    "wall_seconds_per_submission": round(wall / n, 2),
+                    "autograde_seconds_median": round(per_sub, 2),
+                    "with_feedback_seconds_median": round(with_feedback, 2),
+                    "plain_execution_seconds_median": round(plain, 2),
+                    "autograde_over_plain": round(per_sub / plain, 2),
                 }
             )
             print(rows[-1], flush=True)
-    base = rows[0]["seconds"]
+    first = rows[0]["autograde_seconds_median"]
     for row in rows:
-        row["speedup_vs_first"] = round(base / row["seconds"], 2)
+        row["per_submission_vs_smallest_class"] = round(row["autograde_seconds_median"] / first, 2)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with (out / "grading-bench.csv").open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    sizes = [r["submissions"] for r in rows]
+    ax.plot(sizes, [r["autograde_seconds_median"] for r in rows], "o-", label="autograde (median)")
+    ax.plot(
+        sizes, [r["wall_seconds_per_submission"] for r in rows], "s-", label="wall / submission"
+    )
+    ax.plot(
+        sizes, [r["plain_execution_seconds_median"] for r in rows], "^--", label="plain execution"
+    )
+    ax.set_xscale("log")
+    ax.set_xlabel("class size (submissions)")
+    ax.set_ylabel("seconds")
+    ax.set_title(f"convlab grade, {args.lesson}, {args.jobs} workers")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "grading-bench.png", dpi=100)
     for row in rows:
         print(row)
     return 0
