@@ -283,8 +283,8 @@ class GradingExecute(PatientReplyMixin, Execute):
                 _error(
                     "TimeoutError",
                     _(
-                        "{where} ran longer than {seconds} s and was stopped: an infinite loop? "
-                        "This exercise's remaining tests were not run."
+                        "Stopped after {seconds} s: {where} was still running (an infinite "
+                        "loop?). This exercise's remaining tests were not run."
                     ).format(where=where, seconds=self.timeout),
                 )
             )

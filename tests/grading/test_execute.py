@@ -1,0 +1,89 @@
+"""GradingExecute on small notebooks: timeouts, dead kernels, the student's language.
+
+Direct, without nbgrader (the end-to-end tests grade real lessons through
+`convlab grade`).  Each notebook mimics a lesson: exercises are solution cells
+followed by their test cells.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from convlab.grading.execute import GradingExecute
+from convlab.grading.sandbox import sandbox_problem
+from convlab.i18n import set_language
+
+pytestmark = pytest.mark.skipif(
+    sandbox_problem() is not None, reason=f"no sandbox here: {sandbox_problem()}"
+)
+
+
+def _solution(source, grade_id):
+    cell = new_code_cell(source)
+    cell.metadata.nbgrader = {"solution": True, "grade": False, "grade_id": grade_id}
+    return cell
+
+
+def _test(source, grade_id):
+    cell = new_code_cell(source)
+    cell.metadata.nbgrader = {"solution": False, "grade": True, "grade_id": grade_id, "points": 1}
+    return cell
+
+
+def _notebook(language, first_body):
+    nb = new_notebook(
+        cells=[
+            new_code_cell("import math"),
+            _solution(f"def first(x):\n{first_body}", "first"),
+            _test("assert first(1) == 1", "first_public"),
+            _test("assert first(2) == 2", "first_hidden"),
+            _solution("def second(x):\n    return math.sqrt(x)", "second"),
+            _test("assert second(4) == 2", "second_public"),
+        ]
+    )
+    nb.metadata["convlab"] = {"language": language}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return nb
+
+
+def _run(nb, tmp_path, timeout=20):
+    executor = GradingExecute(timeout=timeout)
+    try:
+        executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    finally:
+        set_language("en")
+    return [
+        [(o.get("ename"), o.get("evalue", "")) for o in c.outputs if o.output_type == "error"]
+        for c in nb.cells
+    ]
+
+
+def test_timeout_stops_only_its_exercise_with_a_message_in_the_students_language(tmp_path):
+    errors = _run(_notebook("es", "    while True:\n        pass"), tmp_path, timeout=5)
+    assert errors[2] and errors[2][-1][0] == "TimeoutError"
+    assert (
+        "¿un bucle infinito?" in errors[2][-1][1]
+        and "celda de código 3 (ejercicio 1)" in errors[2][-1][1]
+    )
+    assert errors[3] == [("NotRun", errors[3][0][1])] and "No se ejecutó" in errors[3][0][1]
+    assert errors[5] == []  # the next exercise is graded as usual
+
+
+def test_a_dead_kernel_costs_only_its_exercise(tmp_path):
+    errors = _run(_notebook("ja", "    import os\n    os._exit(3)"), tmp_path)
+    assert errors[2][-1][0] == "KernelDied" and "コードセル3（演習1）" in errors[2][-1][1]
+    assert errors[3][0][0] == "NotRun"
+    # A new kernel re-ran the imports and definitions: the second exercise passes.
+    assert errors[5] == []
+
+
+def test_a_correct_notebook_has_no_errors(tmp_path):
+    errors = _run(_notebook("en", "    return x"), tmp_path)
+    assert errors == [[]] * 6
+    nbformat.validate(_notebook("en", "    return x"))
