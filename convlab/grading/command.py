@@ -361,38 +361,50 @@ def grade(
 
 
 def _run_workers(course, lesson, students, jobs, db_url, sandbox):
-    """Yield one outcome per student; a crashed worker fails only the submissions it held."""
+    """Yield one outcome per student.
+
+    A worker process that dies (nbgrader itself crashing: kernels die apart from
+    it) breaks the whole pool, and the submission that caused it cannot be told
+    from the others in flight; so the rest are then graded one pool per
+    submission, and only the one that breaks its own pool is marked failed.
+    """
     from .worker import grade_submission, init_worker
 
     left = list(students)
     ctx = multiprocessing.get_context("spawn")
+    isolated = False
     while left:
-        slots = ctx.Manager().Queue() if jobs > 1 else None
-        if slots is not None:
-            for i in range(jobs):
+        batch = left[:1] if isolated else list(left)
+        workers = 1 if isolated else jobs
+        broken = False
+        with ctx.Manager() as manager:
+            slots = manager.Queue()  # sandbox slot (user id) of each worker process
+            for i in range(workers):
                 slots.put(i)
-        with ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=ctx,
-            initializer=init_worker,
-            initargs=(str(course), db_url, sandbox, slots),
-        ) as pool:
-            futures = {pool.submit(grade_submission, lesson, s): s for s in left}
-            broken = False
-            for future in as_completed(futures):
-                student = futures[future]
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    continue
-                except Exception as exc:  # noqa: BLE001 - one submission, not the class
-                    outcome = {"student": student, "ok": False, "seconds": 0.0, "log": repr(exc)}
-                left.remove(student)
-                yield outcome
-        if broken:
-            # The worker died (not the kernel: that is handled inside); fail the one
-            # it held, regrade the rest in a new pool.
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=ctx,
+                initializer=init_worker,
+                initargs=(str(course), db_url, sandbox, slots),
+            ) as pool:
+                futures = {pool.submit(grade_submission, lesson, s): s for s in batch}
+                for future in as_completed(futures):
+                    student = futures[future]
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - one submission, not the class
+                        outcome = {
+                            "student": student,
+                            "ok": False,
+                            "seconds": 0.0,
+                            "log": repr(exc),
+                        }
+                    left.remove(student)
+                    yield outcome
+        if broken and isolated:
             victim = left.pop(0)
             yield {
                 "student": victim,
@@ -400,6 +412,7 @@ def _run_workers(course, lesson, students, jobs, db_url, sandbox):
                 "seconds": 0.0,
                 "log": "ERROR: the grading worker process died while grading this submission",
             }
+        isolated = isolated or broken
 
 
 def grade_cli(args) -> int:

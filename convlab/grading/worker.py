@@ -35,7 +35,7 @@ def init_worker(course: str, db_url: str, sandbox: str, slots) -> None:
     overrides.CourseDirectory.root = course
     overrides.CourseDirectory.db_url = db_url
     overrides.GradingExecute.sandbox = sandbox
-    slot = slots.get() if slots is not None else 0
+    slot = slots.get()
     overrides.GradingExecute.sandbox_slot = slot
     config.merge(overrides)
     coursedir = CourseDirectory(config=config)
