@@ -256,6 +256,14 @@ class Sandbox:
         return [*cmd, *bwrap, "/bin/sh", "-c", launcher, "sh", *kernel_cmd]
 
     def close(self) -> None:
+        """Remove the private folder; as root, make sure no process of this sandbox's user is left.
+
+        The PID namespace dies with the kernel, but its processes (a fork bomb's
+        thousand) take a moment to go; the next submission of this worker must
+        not start while they still count against its process limit.
+        """
+        if os.geteuid() == 0:
+            _kill_user(self.uid)
         shutil.rmtree(self.host, ignore_errors=True)
 
     def __repr__(self) -> str:
@@ -276,6 +284,30 @@ def _processes_of(uid: int) -> int:
         )
     except Exception:  # noqa: BLE001 - a rough count is enough; a generous default
         return 4096
+
+
+def _kill_user(uid: int, wait: float = 30.0) -> None:
+    """SIGKILL every process whose real user id is `uid` (a sandbox's own), and wait for them."""
+    import signal
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        left = [
+            p
+            for p in psutil.process_iter(["uids"])
+            if p.info["uids"] is not None and p.info["uids"].real == uid
+        ]
+        if not left:
+            return
+        for p in left:
+            try:
+                os.kill(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.1)
 
 
 _SEED: dict[str, Path | None] = {}

@@ -24,7 +24,9 @@ from convlab.grading import grade
 from .nbgrader_helpers import exercise_points, nbgrader, read_nb, scratch_course, solved, submit
 
 SLUG = "02-convolution-from-scratch"
-TIMEOUT = 30  # seconds per cell here (60 shipped): generous for a loaded machine, short for the loop case
+TIMEOUT = (
+    30  # seconds per cell here (60 shipped): generous for a loaded machine, short for the loop case
+)
 
 
 def _cell(nb, grade_id):
@@ -278,6 +280,11 @@ def test_hostile_corpus_is_graded_fairly_in_one_parallel_run(tmp_path):
     assert {s: (got, ok) for s, (got, _, ok) in report.items()} == {
         s: (exp, True) for s, (_, exp, _) in report.items()
     }
+
+    # The infinite loop is bounded: one timeout, then the rest of its exercise fails at once.
+    looping = read_nb(course / "autograded" / "infinite_loop" / SLUG / f"{SLUG}.ipynb")
+    enames = [o.get("ename") for c in looping.cells for o in c.get("outputs", [])]
+    assert enames.count("TimeoutError") == 1 and "NotRun" in enames, enames
 
     assert not (tmp_path / "escaped.txt").exists() and not (course.parent / "escaped.txt").exists()
     flags = {r.student: r.flags for r in results}

@@ -317,3 +317,40 @@ def test_no_process_survives_grading(graded_class):
         for p in psutil.process_iter(["cmdline"])
         if TOKEN in " ".join(p.info["cmdline"] or [])
     ]
+
+
+LINGERING_BOMB = """
+try:
+    while True:
+        if _os.fork() == 0:
+            import time as _t
+            _t.sleep(120)
+            _os._exit(0)
+except OSError:
+    pass
+raise PermissionError('the process limit stopped the fork bomb')
+"""
+
+
+def test_a_fork_bomb_left_running_does_not_touch_the_next_submission(tmp_path):
+    """One worker grades the bomb (its thousand processes left asleep), then an honest class-mate."""
+    course = scratch_course(tmp_path, "en")
+    config = course / "nbgrader_config.py"  # the bomb's own later cells may hang: keep it short
+    config.write_text(config.read_text().replace("c.Execute.timeout = 60", "c.Execute.timeout = 20"))
+    nbgrader(["generate_assignment", SLUG, "--force", "--create"], course)
+    source = read_nb(course / "source" / SLUG / f"{SLUG}.ipynb")
+    total = sum(exercise_points(source).values())
+    first_id = next(
+        c for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")
+    ).metadata.nbgrader["grade_id"]
+    bomb = solved(course, SLUG)
+    next(
+        c for c in bomb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == first_id
+    ).source += _attack(LINGERING_BOMB)
+    submit(course, "a_bomb", SLUG, bomb)
+    submit(course, "b_honest", SLUG, solved(course, SLUG))
+    results, csv_path = grade(course, SLUG, jobs=1, progress=False)
+    with csv_path.open() as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert "BLOCKED" in _outputs(course, "a_bomb")
+    assert float(rows["b_honest"]["score"]) == total, _errors(course, "b_honest")
