@@ -11,7 +11,7 @@ import numpy as np
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import ArrayExercise, Case, ScalarExercise, frozen
+from ._core import ArrayExercise, Case, ScalarExercise, frozen, joined
 from .lesson01 import close_values
 from .lesson02 import WindowExercise
 
@@ -132,11 +132,12 @@ class PadImage(ArrayExercise):
             if other != mode and p <= _max_pad(image.shape, other):
                 yield (
                     f"mode:{mode}->{other}",
-                    _("Your padding matches numpy.pad's '{received}' mode, not '{mode}'.").format(
-                        received=other, mode=mode
-                    )
-                    + " "
-                    + _mode_explanation(mode),
+                    joined(
+                        _(
+                            "Your padding matches numpy.pad's '{received}' mode, not '{mode}'."
+                        ).format(received=other, mode=mode),
+                        _mode_explanation(mode),
+                    ),
                     lambda other=other: _oracles.pad(image, p, other),
                 )
         yield (
