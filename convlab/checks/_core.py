@@ -327,6 +327,10 @@ class Exercise:
         """None when the call's result is right, else a verdict."""
         raise NotImplementedError
 
+    def error_note(self, case: Case, error: BaseException) -> str | None:
+        """A localized explanation of why the function may have raised `error` on `case`."""
+        return None
+
     def evidence(self, case: Case, expected, call: Call) -> dict[str, tuple[bool, str]]:
         """Test every known mistake against this call's result.
 
@@ -498,11 +502,15 @@ class ScalarExercise(Exercise):
         value = call.value
         if call.error is not None or not _is_int(value):
             return {}
-        return {
-            message: (int(value) == predicted, message)
-            for message, predicted in self.hypotheses(case, expected)
-            if predicted != expected
-        }
+        found: dict[str, tuple[bool, str]] = {}
+        for message, predicted in self.hypotheses(case, expected):
+            if predicted == expected:
+                continue
+            # The same message may come with several predictions (one mistake, written
+            # in several ways): it matches when any of them does.
+            matched = int(value) == predicted or found.get(message, (False, ""))[0]
+            found[message] = (matched, message)
+        return found
 
     def judge(self, case: Case, expected: int, call: Call) -> Verdict | None:
         value = call.value
@@ -638,6 +646,12 @@ def run_exercise(
             )
         if call.error is not None:
             verdict = Verdict(_raised(call))
+            try:
+                note = exercise.error_note(case, call.error)
+            except Exception:  # noqa: BLE001 - never let an explanation crash the grader
+                note = None
+            if note:
+                verdict = Verdict(joined(verdict.diagnosis, note))
         else:
             try:
                 verdict = exercise.judge(case, expected, call)
