@@ -21,7 +21,7 @@ def test_release_notebook_runs_up_to_the_first_exercise(language, slug, tmp_path
     assert first > 1, "a lesson should teach something before its first exercise"
     nb.cells = nb.cells[:first]
     client = NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}
     )
     client.execute()  # raises CellExecutionError on the first failing cell
     errors = [

@@ -38,7 +38,7 @@ def outputs(tmp_path_factory):
     work = tmp_path_factory.mktemp("feedback")
     client = NotebookClient(
         nb,
-        timeout=300,
+        timeout=600,
         kernel_name="python3",
         allow_errors=True,
         resources={"metadata": {"path": str(work)}},
