@@ -93,3 +93,58 @@ def test_jupyterlab_reads_the_project_settings():
     )
     text = proc.stdout + proc.stderr
     assert "@jupyter/nbgrader:course-list" in text.split("Disabled extensions:")[1]
+
+
+def test_the_instructor_settings_serve_a_working_formgrader(tmp_path):
+    """What `make formgrader LANG=es` starts (in a scratch copy of course/es/)."""
+    import shutil
+    import socket
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    course = tmp_path / "es"
+    shutil.copytree(ROOT / "course" / "es", course, ignore=shutil.ignore_patterns("gradebook.db"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter" / "instructor"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}"]
+    command += ["--ServerApp.port_retries=0", "--IdentityProvider.token=t"]
+    command += ["--allow-root"] if os.geteuid() == 0 else []
+    server = subprocess.Popen(
+        command, cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}?token=t", timeout=60) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+
+    try:
+        deadline = time.monotonic() + 300  # generous: a busy machine starts slowly
+        while True:
+            try:
+                if get("api/status")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "JupyterLab did not start"
+            time.sleep(0.5)
+        status, body = get("formgrader/api/assignments")
+        assert status == 200
+        names = {a["name"] for a in json.loads(body)}
+        assert "01-images-as-arrays" in names and "02-convolution-from-scratch" in names
+        assert get("assignments")[0] == 404 and get("courses")[0] == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
