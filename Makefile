@@ -12,14 +12,31 @@ LANGS  ?= en,es,ja
 export PATH := $(abspath $(BIN)):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: lab test build check-build i18n lint bench env clean help
+# JupyterLab as root (Docker, course servers) needs --allow-root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+ROOT_NOTE = running as root, so JupyterLab is started with --allow-root.
+# Project-local Jupyter settings (jupyter/student, jupyter/instructor): which
+# nbgrader extensions a student or an instructor sees. Read before the user's own.
+LAB_ENV = JUPYTER_CONFIG_PATH=$(abspath jupyter/$(1))
+
+.PHONY: lab formgrader test build check-build i18n lint bench env clean help
 
 help:
-	@echo "make lab     start JupyterLab on the course (installs and builds if needed)"
-	@echo "make test    run every test (installs if needed)"
-	@echo "make build   rebuild course/<lang>/ from course/lessons and course/locales"
-	@echo "make i18n    refresh translation catalogs after editing a lesson"
-	@echo "make bench   run the speed benchmark (table + plot in bench-results/)"
+	@echo "Set-up: 'make lab' (students) and 'make test' (developers) are all you need."
+	@echo ""
+	@echo "make lab          start JupyterLab on the course (installs and builds if needed)"
+	@echo "make test         run every test (installs if needed)"
+	@echo "make env          only create the environment in $(VENV)/ (pip install -e '.[test]')"
+	@echo "make build        rebuild course/<lang>/ from course/lessons and course/locales"
+	@echo "make check-build  fail if a built notebook differs from a fresh build (slow)"
+	@echo "make i18n         refresh translation catalogs after editing a lesson"
+	@echo "make lint         ruff check and ruff format --check"
+	@echo "make bench        run the speed benchmark (table + plot in bench-results/)"
+	@echo "make formgrader LANG=es   instructors: JupyterLab with nbgrader's formgrader in course/es/"
+	@echo "make clean        remove the environment and benchmark results"
+	@echo ""
+	@echo "The environment's commands: $(VENV)/bin/convlab, $(VENV)/bin/jupyter, $(VENV)/bin/python ..."
+	@echo "or activate it first: 'source $(VENV)/bin/activate'."
 
 env: $(STAMP)
 
@@ -36,9 +53,20 @@ build: $(STAMP)
 check-build: $(STAMP)
 	$(BIN)/convlab build --check --lang $(LANGS)
 
+# `build --up-to-date` compares content hashes recorded by the last build (well
+# under a second); only when something changed does the course get rebuilt.
 lab: $(STAMP)
-	$(BIN)/convlab build --check --lang $(LANGS) >/dev/null || $(BIN)/convlab build --lang $(LANGS)
-	$(BIN)/jupyter lab --notebook-dir=course
+	@$(BIN)/convlab build --up-to-date --lang $(LANGS) >/dev/null || $(BIN)/convlab build --lang $(LANGS)
+	@$(if $(ROOT_FLAG),echo "make lab: $(ROOT_NOTE)")
+	$(call LAB_ENV,student) $(BIN)/jupyter lab --notebook-dir=course $(ROOT_FLAG) $(LAB_ARGS)
+
+# Instructors: nbgrader's formgrader needs the server to start in one course directory.
+LANG_DIR = course/$(or $(filter-out C C.UTF-8 POSIX,$(firstword $(subst ., ,$(subst _, ,$(LANG))))),en)
+formgrader: $(STAMP)
+	@test -f $(LANG_DIR)/nbgrader_config.py || { echo "no course directory $(LANG_DIR): use LANG=en, es or ja"; exit 1; }
+	@$(if $(ROOT_FLAG),echo "make formgrader: $(ROOT_NOTE)")
+	@echo "make formgrader: JupyterLab in $(LANG_DIR); open Nbgrader > Formgrader."
+	cd $(LANG_DIR) && $(call LAB_ENV,instructor) $(abspath $(BIN))/jupyter lab $(ROOT_FLAG) $(LAB_ARGS)
 
 # pytest exits 5 when it collects no test: for this suite that means broken
 # paths or plugins, so it is reported and fails like any other error.

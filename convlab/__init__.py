@@ -56,6 +56,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     submodules=[
         "checks",
         "data",
+        "feedback",
         "plotting",
         "widgets",
         "bench",
@@ -65,3 +66,16 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     submod_attrs=_SUBMODULE_ATTRS,
 )
 __all__ = [*__all__, "__version__"]
+
+
+def _show_failures_to_students() -> None:
+    """In IPython (JupyterLab, nbgrader), show check failures as messages (convlab.feedback)."""
+    import sys
+
+    if "IPython" in sys.modules:
+        from . import feedback
+
+        feedback.install()
+
+
+_show_failures_to_students()

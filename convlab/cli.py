@@ -5,7 +5,8 @@ Examples
 ::
 
     convlab build                 # every language; fails on missing translations
-    convlab build --check         # exit 1 if a built notebook is stale
+    convlab build --check         # exit 1 if a built notebook is stale (rebuilds to compare)
+    convlab build --up-to-date    # exit 1 if sources or built files changed since the last build
     convlab i18n update           # refresh templates and catalogs after editing a lesson
     convlab i18n check            # list missing/fuzzy messages per language
     convlab grade 02-convolution-from-scratch --lang es --jobs 2
@@ -30,10 +31,21 @@ def _languages(value: str | None) -> list[str]:
 
 
 def _cmd_build(args) -> int:
+    langs = _languages(args.lang)
+    if args.up_to_date:  # fast: hashes only, no import of nbformat or nbgrader
+        from .build import manifest
+
+        changed = manifest.differences(langs)
+        for line in changed[:20]:
+            print(line)
+        if changed:
+            print(f"The built course differs from its sources ({len(changed)} change(s)).")
+            return 1
+        print("The built course matches its sources (hashes recorded by the last build).")
+        return 0
     from .build import course
     from .build.notebooks import TranslationError
 
-    langs = _languages(args.lang)
     try:
         if args.check:
             stale = course.check_stale(langs)
@@ -98,7 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the nbgrader course directories course/<lang>/")
     p.add_argument("--lang", help=f"comma-separated languages (default: {','.join(LANGUAGES)})")
-    p.add_argument("--check", action="store_true", help="only report stale built notebooks")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild in a scratch directory; report built files that differ byte for byte",
+    )
+    p.add_argument(
+        "--up-to-date",
+        action="store_true",
+        help="fast: compare content hashes with those the last build recorded (exit 1 if any differ)",
+    )
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("i18n", help="update or check the gettext catalogs (lessons and library)")

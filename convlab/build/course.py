@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 
 from ..grading.command import nbgrader_env
-from . import catalogs
+from . import catalogs, manifest
 from .lessons import Lesson, discover, repo_root
 from .notebooks import TranslationError, render
 
@@ -175,6 +175,7 @@ def build(
                 elif (src / part).exists():
                     shutil.copy2(src / part, target)
             written.append(dest)
+    written.append(manifest.record(list(languages), root))
     readme = _readme_with_lessons(list(languages), root, lessons)
     if readme is not None and readme != (root / "README.md").read_text(encoding="utf-8"):
         (root / "README.md").write_text(readme, encoding="utf-8")
@@ -252,4 +253,9 @@ def check_stale(languages: list[str], *, root: Path | None = None) -> list[str]:
     readme = _readme_with_lessons(list(languages), root, lessons)
     if readme is not None and readme != (root / "README.md").read_text(encoding="utf-8"):
         stale.append("README.md: lesson list is stale (run `make build`)")
+    if not stale:
+        stale += [
+            f"{manifest.MANIFEST.as_posix()}: {line} (run `make build`)"
+            for line in manifest.differences(list(languages), root)
+        ]
     return stale

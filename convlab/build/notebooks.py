@@ -8,13 +8,15 @@ generated, read-only setup cell sets the language of check messages.
 
 from __future__ import annotations
 
+import ast
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .catalogs import Problem
 from .lessons import Lesson, message_of
 
-__all__ = ["render", "setup_source", "SETUP_ID", "TranslationError"]
+__all__ = ["render", "setup_source", "SETUP_ID", "TranslationError", "docstring_as_comment"]
 
 SETUP_ID = "convlab_setup"
 NBGRADER_SCHEMA = 3
@@ -45,6 +47,39 @@ def setup_source() -> str:
         "\n"
         "convlab.set_language(convlab.detect_language())"
     )
+
+
+def docstring_as_comment(source: str) -> str:
+    r"""`source` with a leading docstring written as ``#`` comment lines.
+
+    A test cell starts with a docstring saying what it checks.  Once nbgrader
+    strips the hidden tests from the release notebook, that string would be
+    the cell's last expression: Jupyter would show it as ``Out[]`` and
+    nbgrader's Validate would read it as a non-numeric score.  As a comment it
+    says the same and produces no output.
+
+    Examples
+    --------
+    >>> docstring_as_comment("'Check it.'\nrun(f)")
+    '# Check it.\nrun(f)'
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    if not tree.body:
+        return source
+    first = tree.body[0]
+    if not (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        return source
+    lines = source.splitlines()
+    text = [line.rstrip() for line in first.value.value.strip().splitlines()]
+    comment = [("# " + line).rstrip() for line in text]
+    return "\n".join([*lines[: first.lineno - 1], *comment, *lines[first.end_lineno :]])
 
 
 def _nbgrader(role: str, grade_id: str, points: int | None = None) -> dict:
@@ -97,7 +132,10 @@ def render(lesson: Lesson, language: str, translations: dict[str, str]) -> nbfor
             tags = [t for t in cell.metadata.get("tags", []) if t]
             if tags:
                 meta["tags"] = tags
-            cells.append(new_code_cell(cell.source.rstrip(), id=cell_id, metadata=meta))
+            code = cell.source.rstrip()
+            if role and role["role"] == "tests":
+                code = docstring_as_comment(code)
+            cells.append(new_code_cell(code, id=cell_id, metadata=meta))
         else:  # raw cells carry no student text
             continue
     if missing:

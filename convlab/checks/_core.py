@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import traceback
 import warnings
@@ -25,13 +26,21 @@ from pathlib import Path
 
 import numpy as np
 
+from convlab.i18n import get_language, ngettext
 from convlab.i18n import gettext as _
-from convlab.i18n import ngettext
 
 from . import _scratch
 from ._errors import CheckFailed, TamperingDetected
 
-__all__ = ["Case", "Exercise", "ArrayExercise", "ScalarExercise", "Verdict", "run_exercise"]
+__all__ = [
+    "Case",
+    "Exercise",
+    "ArrayExercise",
+    "ScalarExercise",
+    "Verdict",
+    "run_exercise",
+    "joined",
+]
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 _LIBRARY_DIRS = tuple(
@@ -39,6 +48,40 @@ _LIBRARY_DIRS = tuple(
 )
 _PRINT_LIMIT = 600  # characters of a student's printed output kept for the report
 _TINY = 30  # arrays with at most this many values are shown in full
+
+
+# -- text --------------------------------------------------------------------
+
+# Full-width characters: CJK punctuation, kana, ideographs, full-width forms.
+_WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def joined(left: str, right: str) -> str:
+    """`left` and `right` as one sentence-level text, spaced as the current language writes it.
+
+    English and Spanish put one space between them.  Japanese puts no space
+    next to full-width text (after ``：`` or ``。``, before or after kana and
+    kanji), and a half-width parenthesis after Japanese text becomes
+    full-width: the project's style for Japanese messages.
+
+    Examples
+    --------
+    >>> from convlab.i18n import set_language
+    >>> set_language("ja"); joined("期待される結果：", "1")
+    '期待される結果：1'
+    >>> joined("誤りです。", "(4行目)")
+    '誤りです。（4行目）'
+    >>> set_language("en"); joined("Expected:", "1")
+    'Expected: 1'
+    """
+    left, right = left.rstrip(" "), right.lstrip(" ")
+    if not left or not right:
+        return left + right
+    if get_language() == "ja" and (_WIDE.match(left[-1]) or _WIDE.match(right[0])):
+        if right[0] == "(" and right.endswith(")"):
+            right = "（" + right[1:-1] + "）"
+        return left + right
+    return left + " " + right
 
 
 # -- cases -------------------------------------------------------------------
@@ -240,7 +283,8 @@ def describe(value, indent: str = "    ") -> str:
             body = np.array2string(value, separator=", ", precision=4, suppress_small=True)
             return head + "\n" + "\n".join(indent + "    " + line for line in body.splitlines())
         first = np.array2string(value.ravel()[:6], separator=", ", precision=4, suppress_small=True)
-        return head + "; " + _("first values {values}").format(values=first[:-1] + ", ...]")
+        values = _("first values {values}").format(values=first[:-1] + ", ...]")
+        return joined(head + ("、" if get_language() == "ja" else ";"), values)
     if isinstance(value, (bool, int, float, str, tuple, np.integer, np.floating)):
         try:
             text = repr(value.item() if isinstance(value, np.generic) else value)
@@ -282,6 +326,10 @@ class Exercise:
     def judge(self, case: Case, expected, call: Call) -> Verdict | None:
         """None when the call's result is right, else a verdict."""
         raise NotImplementedError
+
+    def error_note(self, case: Case, error: BaseException) -> str | None:
+        """A localized explanation of why the function may have raised `error` on `case`."""
+        return None
 
     def evidence(self, case: Case, expected, call: Call) -> dict[str, tuple[bool, str]]:
         """Test every known mistake against this call's result.
@@ -425,7 +473,7 @@ class ArrayExercise(Exercise):
             for note, test in self.shape_notes(case, expected, received):
                 try:
                     if test():
-                        return message + " " + note
+                        return joined(message, note)
                 except Exception:  # noqa: BLE001
                     continue
             return message
@@ -454,11 +502,15 @@ class ScalarExercise(Exercise):
         value = call.value
         if call.error is not None or not _is_int(value):
             return {}
-        return {
-            message: (int(value) == predicted, message)
-            for message, predicted in self.hypotheses(case, expected)
-            if predicted != expected
-        }
+        found: dict[str, tuple[bool, str]] = {}
+        for message, predicted in self.hypotheses(case, expected):
+            if predicted == expected:
+                continue
+            # The same message may come with several predictions (one mistake, written
+            # in several ways): it matches when any of them does.
+            matched = int(value) == predicted or found.get(message, (False, ""))[0]
+            found[message] = (matched, message)
+        return found
 
     def judge(self, case: Case, expected: int, call: Call) -> Verdict | None:
         value = call.value
@@ -594,6 +646,12 @@ def run_exercise(
             )
         if call.error is not None:
             verdict = Verdict(_raised(call))
+            try:
+                note = exercise.error_note(case, call.error)
+            except Exception:  # noqa: BLE001 - never let an explanation crash the grader
+                note = None
+            if note:
+                verdict = Verdict(joined(verdict.diagnosis, note))
         else:
             try:
                 verdict = exercise.judge(case, expected, call)
@@ -622,6 +680,11 @@ def run_exercise(
 
 def _raised(call: Call) -> str:
     error = call.error
+    if type(error) is NotImplementedError and not error.args:
+        return _(
+            "Your function raised NotImplementedError: the exercise is not answered yet. "
+            "Replace `raise NotImplementedError()` with your code and run that cell again."
+        )
     try:
         text = str(error)
     except Exception:  # noqa: BLE001
@@ -632,7 +695,7 @@ def _raised(call: Call) -> str:
         error=f"{type(error).__name__}: {text}" if text else type(error).__name__
     )
     if call.where:
-        message += " (" + call.where + ")"
+        message = joined(message, "(" + call.where + ")")
     return message
 
 
@@ -689,14 +752,11 @@ def _report(exercise, name, chosen, failed, total, seed) -> str:
     if len(case.args) < len(names):
         omitted = ", ".join(names[len(case.args) :])
         lines.append("    " + _("({names} not passed: the default is used)").format(names=omitted))
-    lines.append(_("Expected:") + " " + describe(expected))
+    lines.append(joined(_("Expected:"), describe(expected)))
     if call.error is None:
-        lines.append(
-            _("Received:")
-            + " "
-            + describe(as_array(call.value) if _is_arrayish(call.value) else call.value)
-        )
-    lines.append(_("Diagnosis:") + " " + verdict.diagnosis)
+        received = as_array(call.value) if _is_arrayish(call.value) else call.value
+        lines.append(joined(_("Received:"), describe(received)))
+    lines.append(joined(_("Diagnosis:"), verdict.diagnosis))
     lines.extend(verdict.notes)
     if call.printed_total:
         lines.append(

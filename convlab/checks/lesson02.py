@@ -11,7 +11,7 @@ import numpy as np
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import ArrayExercise, Case, ScalarExercise, frozen
+from ._core import ArrayExercise, Case, ScalarExercise, as_array, frozen, joined
 
 __all__ = ["ConvolveValid", "CorrelateValid", "ValidOutputSize", "WindowExercise"]
 
@@ -19,6 +19,18 @@ __all__ = ["ConvolveValid", "CorrelateValid", "ValidOutputSize", "WindowExercise
 # the output, so a flipped or transposed kernel cannot go unnoticed.
 _K23 = frozen(np.array([[1.0, 2.0, 4.0], [8.0, 16.0, 32.0]]))
 _K33 = frozen(np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [4.0, 3.0, -4.0]]))
+# A small uint8 "photo" with dark and bright pixels side by side.
+_PHOTO = frozen(
+    np.array(
+        [
+            [12, 200, 255, 30, 90],
+            [0, 180, 240, 60, 10],
+            [250, 5, 128, 220, 40],
+            [77, 99, 3, 160, 255],
+        ],
+        dtype=np.uint8,
+    )
+)
 
 
 def _image(rng, shape, dtype) -> np.ndarray:
@@ -119,11 +131,52 @@ class WindowExercise(ArrayExercise):
             "sliding_window_view are."
         )
 
+    def _square_note(self, kh, kw) -> str:
+        return _(
+            "That is the size a square kernel would give: your code uses one side of the "
+            "kernel for both axes. The kernel is {kh} x {kw}: the output's rows depend on "
+            "its height and its columns on its width."
+        ).format(kh=kh, kw=kw)
+
+    @staticmethod
+    def _square_shapes(case, expected) -> set:
+        """Output shapes of code that treats a non-square kernel as square (valid outputs)."""
+        image, kernel = case.args[0], case.args[1]
+        if np.ndim(kernel) != 2 or kernel.shape[0] == kernel.shape[1]:
+            return set()
+        h, w = image.shape[:2]
+        kh, kw = kernel.shape
+        if expected.shape != (h - kh + 1, w - kw + 1):
+            return set()
+        return {(h - kh + 1, w - kh + 1), (h - kw + 1, w - kw + 1)} - {expected.shape}
+
+    def evidence(self, case, expected, call):
+        """Known mistakes, plus a square-kernel loop told apart by the output's shape."""
+        found = super().evidence(case, expected, call)
+        shapes = self._square_shapes(case, expected)
+        received = as_array(call.value) if call.error is None else None
+        if shapes and received is not None:
+            kh, kw = case.args[1].shape
+            message = joined(
+                _("Your output has shape {received}, but the expected shape is {expected}.").format(
+                    received=tuple(received.shape), expected=tuple(expected.shape)
+                ),
+                self._square_note(kh, kw),
+            )
+            found["square-kernel"] = (received.shape in shapes, message)
+        return found
+
     def output_notes(self, case, expected, received):
         """Shape hypotheses shared by valid-size outputs."""
         image, kernel = case.args[0], case.args[1]
         h, w = image.shape[:2]
         kh, kw = kernel.shape
+        yield (
+            self._square_note(kh, kw),
+            lambda: (
+                received.shape in self._square_shapes(case, expected) and received.shape != (h, w)
+            ),
+        )
         yield (
             _(
                 "That is the size of the input ('same'), but a valid output keeps only the "
@@ -194,10 +247,17 @@ class CorrelateValid(WindowExercise):
             Case((image55, _K33)),
             Case((frozen(np.array([[1.0, 2.0, 3.0]])), frozen(np.array([[1.0, 2.0]])))),
             Case((image55, frozen(np.array([[2.0]])))),
+            # A uint8 photo: the results go below 0 and above 255, so an output kept
+            # as uint8 wraps around (the lesson's warning), and an integer output
+            # is not the float64 array asked for.
+            Case((_PHOTO, _K33)),
         ]
 
     def hidden_cases(self, rng):
         return window_cases(rng, odd_only=False)
+
+    def dtype_ok(self, case, expected, received):
+        return received.dtype == np.float64  # the exercise asks for a float64 array
 
     def expected(self, case):
         return _oracles.correlate_valid(*case.args)
@@ -264,10 +324,14 @@ class ConvolveValid(WindowExercise):
             Case((image45, _K23)),
             Case((frozen(np.arange(25, dtype=np.float64).reshape(5, 5) % 7), _K33)),
             Case((frozen(np.array([[1.0, 2.0, 3.0]])), frozen(np.array([[1.0, 2.0]])))),
+            Case((_PHOTO, _K33)),  # uint8 input: a uint8 output would wrap around
         ]
 
     def hidden_cases(self, rng):
         return window_cases(rng, odd_only=False)
+
+    def dtype_ok(self, case, expected, received):
+        return received.dtype == np.float64  # the exercise asks for a float64 array
 
     def expected(self, case):
         return _oracles.convolve_valid(*case.args)

@@ -11,7 +11,7 @@ import numpy as np
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import ArrayExercise, Case, ScalarExercise, frozen
+from ._core import ArrayExercise, Case, ScalarExercise, frozen, joined
 from .lesson01 import close_values
 from .lesson02 import WindowExercise
 
@@ -36,9 +36,17 @@ def _mode_explanation(mode: str) -> str:
 
 
 def _max_pad(shape, mode: str) -> int:
-    """The widest pad numpy.pad makes in one reflection (what a student's code must handle)."""
+    """The widest pad the checks ask for: wider than the image, as the lesson's strip shows.
+
+    Lesson 03 pads a strip wider than itself to show what ``reflect`` and
+    ``wrap`` do when they run out of pixels (they repeat, as numpy.pad does),
+    so a border index must wrap around with a modulo, not just mirror once.
+    ``reflect`` needs two pixels (its period is 2n - 2).
+    """
     n = min(shape[:2])
-    return n - 1 if mode == "reflect" else n
+    if mode == "reflect" and n < 2:
+        return 0
+    return 3 * n
 
 
 class SamePadWidth(ScalarExercise):
@@ -97,6 +105,9 @@ class PadImage(ArrayExercise):
         image = frozen(np.arange(1, 13, dtype=np.float64).reshape(3, 4))
         cases = [Case((image, 1, mode)) for mode in MODES]
         cases.append(Case((frozen(np.array([[1, 2, 3], [4, 5, 6]], np.uint8)), 2, "reflect")))
+        # Padding wider than the image, as on the lesson's strip: the border repeats.
+        strip = frozen(np.array([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]))
+        cases += [Case((strip, 5, mode)) for mode in ("reflect", "symmetric", "wrap")]
         return cases
 
     def hidden_cases(self, rng):
@@ -126,17 +137,28 @@ class PadImage(ArrayExercise):
     def dtype_ok(self, case, expected, received):
         return received.dtype == case.args[0].dtype
 
+    def error_note(self, case, error):
+        image, p, mode = case.args
+        if isinstance(error, IndexError) and mode != "constant" and p >= min(image.shape[:2]):
+            return _(
+                "Here the padding is wider than the image, as on the lesson's strip: the "
+                "border keeps repeating the pattern of '{mode}', so a pixel's index must wrap "
+                "around (a modulo by the pattern's period), not just mirror or wrap once."
+            ).format(mode=mode)
+        return None
+
     def hypotheses(self, case, expected):
         image, p, mode = case.args
         for other in MODES:
             if other != mode and p <= _max_pad(image.shape, other):
                 yield (
                     f"mode:{mode}->{other}",
-                    _("Your padding matches numpy.pad's '{received}' mode, not '{mode}'.").format(
-                        received=other, mode=mode
-                    )
-                    + " "
-                    + _mode_explanation(mode),
+                    joined(
+                        _(
+                            "Your padding matches numpy.pad's '{received}' mode, not '{mode}'."
+                        ).format(received=other, mode=mode),
+                        _mode_explanation(mode),
+                    ),
                     lambda other=other: _oracles.pad(image, p, other),
                 )
         yield (
@@ -302,6 +324,13 @@ class CorrelateSame(WindowExercise):
             ),
             lambda: padded(mode, [(2 * ph, 2 * ph), (2 * pw, 2 * pw)]),
         )
+        one_side = _(
+            "Your output is shifted: all k - 1 padding pixels of each axis went on one side of "
+            "the image. The output keeps the image's size, but each value belongs to a window "
+            "centred elsewhere. 'same' pads (k - 1) / 2 on each side, centring the window."
+        )
+        yield "one-side", one_side, lambda: padded(mode, [(0, 2 * ph), (0, 2 * pw)])
+        yield "one-side", one_side, lambda: padded(mode, [(2 * ph, 0), (2 * pw, 0)])
 
     def shape_notes(self, case, expected, received):
         image = case.args[0]

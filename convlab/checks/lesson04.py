@@ -145,14 +145,14 @@ class ConvOutputSize(ScalarExercise):
             ),
             (n + total - k_eff) // stride,
         )
-        yield (
-            _(
-                "You divided the stride-1 output size by the stride. The positions are 0, s, 2s, "
-                "...: count the steps that fit, floor((n + p_total - k_eff) / s), then add 1 "
-                "for the first position."
-            ),
-            (n + total - k_eff + 1) // stride,
+        divided = _(
+            "You divided the stride-1 output size by the stride. The positions are 0, s, 2s, "
+            "...: count the steps that fit, floor((n + p_total - k_eff) / s), then add 1 "
+            "for the first position."
         )
+        yield divided, (n + total - k_eff + 1) // stride
+        if stride > 1:
+            yield divided, (n - k + 1) // stride  # also without padding and dilation
         yield (
             _("The stride is missing: with stride s only every s-th position is kept."),
             n + total - k_eff + 1,

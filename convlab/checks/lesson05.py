@@ -114,10 +114,10 @@ class _PoolExercise(ArrayExercise):
         )
         yield (
             _(
-                "Your windows are not size x size blocks of neighbouring pixels: reshaping "
-                "(H, W) straight to (H // size, W // size, size, size) mixes pixels of "
-                "different rows. Reshape to (H // size, size, W // size, size) and reduce "
-                "axes 1 and 3."
+                "Your windows are not size x size blocks of neighbouring pixels: each one "
+                "gathers pixels from different rows of the image. A reshape keeps the pixels "
+                "in reading order, row after row, so reshaping (H, W) straight into "
+                "(H // size, W // size, size, size) does not cut the image into blocks."
             ),
             lambda: _pool_wrong_reshape(image, size, reduce),
         )
@@ -142,6 +142,19 @@ class _PoolExercise(ArrayExercise):
                     "(H // size, W // size, C) output, one pooled map per channel."
                 ),
                 lambda: received.shape == expected.shape[:2],
+            )
+        if size != 2:
+            yield (
+                _(
+                    "Your windows move by 2 pixels whatever their size. Here the window moves "
+                    "by its own size (stride = size), so the output has H // size rows and "
+                    "W // size columns."
+                ),
+                lambda: (
+                    h >= size
+                    and w >= size
+                    and received.shape == ((h - size) // 2 + 1, (w - size) // 2 + 1, *rest)
+                ),
             )
         yield (
             _(
@@ -172,6 +185,11 @@ class MaxPool2d(_PoolExercise):
     name = "max_pool2d"
     example = "max_pool2d"
     reduce = staticmethod(np.max)
+
+    def expected(self, case):
+        """The maxima, in the image's own dtype: a maximum is one of its pixels."""
+        image, size = case.args
+        return pool(image, size, np.max).astype(np.asarray(image).dtype)
 
     def hypotheses(self, case, expected):
         image, size = case.args

@@ -99,6 +99,13 @@ class Conv2dParams(ScalarExercise):
                 ),
                 weights + 1,
             )
+            yield (
+                _(
+                    "Your count has one bias per pair of input and output channels "
+                    "(c_in x c_out); a bias belongs to a filter, so there are c_out of them."
+                ),
+                weights + c_in * c_out,
+            )
         else:
             yield (
                 _(

@@ -144,13 +144,17 @@ class DepthwiseConv2d(ArrayExercise):
             ]
             return np.stack(total, axis=-1)
 
+        mixing = _(
+            "Your output mixes the channels: each output channel is the sum over all input "
+            "channels, as in a Conv2D. A depthwise convolution filters channel c with "
+            "kernel[:, :, c] alone and never adds channels together."
+        )
+        yield "mixing", mixing, mixed
+        # Each channel filtered with its own kernel, then the channels added together.
         yield (
-            _(
-                "Your output mixes the channels: each output channel is the sum over all input "
-                "channels, as in a Conv2D. A depthwise convolution filters channel c with "
-                "kernel[:, :, c] alone and never adds channels together."
-            ),
-            mixed,
+            "mixing",
+            mixing,
+            lambda: np.repeat(expected.sum(axis=2, keepdims=True), channels, axis=2),
         )
         yield (
             _(
@@ -317,6 +321,21 @@ class DepthwiseToConv2dKernel(ArrayExercise):
         )
         if channels > 1:
 
+            def shifted(offset):
+                out = np.zeros_like(expected)
+                for c in range(channels):
+                    if 0 <= c + offset < channels:
+                        out[:, :, c, c + offset] = kernel[:, :, c]
+                return out
+
+            off_diagonal = _(
+                "Your filters are beside the diagonal: input channel c's filter went to output "
+                "channel c + 1 or c - 1. A depthwise layer keeps each channel in place, so "
+                "channel c's filter belongs at kernel[:, :, c, c]."
+            )
+            yield "off-diagonal", off_diagonal, lambda: shifted(1)
+            yield "off-diagonal", off_diagonal, lambda: shifted(-1)
+
             def anti():
                 out = np.zeros_like(expected)
                 for c in range(channels):
@@ -405,6 +424,14 @@ class ParamCounts(Exercise):
             _("Your Conv2D count has one bias per input channel; there is one per output channel."),
             0,
             conv - c_out + c_in,
+        )
+        yield (
+            _(
+                "Your Conv2D count has one bias per pair of input and output channels "
+                "(c_in x c_out); a bias belongs to a filter, so there are c_out of them."
+            ),
+            0,
+            conv - c_out + c_in * c_out,
         )
         yield (
             _(

@@ -115,6 +115,113 @@ def _default_edge(image, kernel, mode="edge"):
     return ok.correlate_same(image, kernel, mode)
 
 
+# -- mistakes of issue #11 (each also caught by the public check, see PUBLIC) --
+
+
+def _zeros_like_output(image, kernel):
+    """Loops that store into np.zeros_like(image): uint8 for a uint8 photo."""
+    kh, kw = kernel.shape
+    out = np.zeros_like(image, shape=(image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    with np.errstate(all="ignore"):
+        out[...] = ok.correlate_loops(image, kernel).astype(np.int64).astype(out.dtype)
+    return out
+
+
+def _integer_output(image, kernel):
+    return np.rint(ok.correlate_loops(image, kernel)).astype(np.int64)
+
+
+def _square_kernel_loops(image, kernel):
+    k = kernel.shape[0]
+    image = np.asarray(image, dtype=np.float64)
+    out = np.zeros((image.shape[0] - k + 1, image.shape[1] - k + 1))
+    for y in range(out.shape[0]):
+        for x in range(out.shape[1]):
+            window = image[y : y + k, x : x + kernel.shape[1]]
+            out[y, x] = np.sum(window * kernel) if window.shape == kernel.shape else 0.0
+    return out
+
+
+def _same_padded_on_one_side(image, kernel, mode="constant"):
+    kh, kw = kernel.shape
+    return ok.correlate_vectorized(np.pad(image, [(0, kh - 1), (0, kw - 1)], mode=mode), kernel)
+
+
+def _reflect_without_modulo(image, p, mode):
+    """Mirrors once: right while p < n, an IndexError (or wrong pixels) beyond."""
+    if mode != "reflect":
+        return ok.pad_image(image, p, mode)
+    h, w = image.shape
+
+    def index(i, n):
+        i = np.abs(i)
+        return np.where(i < n, i, 2 * n - 2 - i)
+
+    rows, cols = index(np.arange(-p, h + p), h), index(np.arange(-p, w + p), w)
+    return image[rows[:, None], cols[None, :]]
+
+
+def _avg_pool_stride_two(image, size):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    windows = sliding_window_view(np.asarray(image, float), (size, size), axis=(0, 1))
+    return windows[::2, ::2].mean(axis=(-2, -1))
+
+
+def _pool_reshape_straight(image, size):
+    image = np.asarray(image, dtype=np.float64)
+    oh, ow = image.shape[0] // size, image.shape[1] // size
+    crop = image[: oh * size, : ow * size]
+    return crop.reshape(oh, ow, size, size, *image.shape[2:]).max(axis=(2, 3))
+
+
+def _depthwise_summing_channels(image, kernel):
+    out = ok.depthwise_conv2d(image, kernel)
+    return np.repeat(out.sum(axis=2, keepdims=True), out.shape[2], axis=2)
+
+
+def _block_diagonal_shifted(kernel):
+    return kernel[:, :, :, np.newaxis] * np.eye(kernel.shape[2], k=1)
+
+
+def _output_size_divided(n, k, padding="valid", stride=1, dilation=1):
+    """`(n - k + 1) // s`, written with padding and dilation."""
+    if padding == "same":
+        return -(-n // stride)
+    total = 0 if padding == "valid" else 2 * padding
+    return (n + total - dilation * (k - 1) - 1 + 1) // stride
+
+
+ISSUE_11 = [
+    ("correlate_valid", _zeros_like_output, "integer dtype uint8"),
+    ("convolve_valid", lambda im, k: _zeros_like_output(im, k[::-1, ::-1]), "integer dtype uint8"),
+    ("correlate_valid", _integer_output, "dtype is int64 instead of float64"),
+    ("correlate_valid", _square_kernel_loops, "the size a square kernel would give"),
+    ("correlate_same", _same_padded_on_one_side, "Your output is shifted"),
+    ("pad_image", _reflect_without_modulo, "the padding is wider than the image"),
+    ("avg_pool2d", _avg_pool_stride_two, "move by 2 pixels whatever their size"),
+    ("max_pool2d", _pool_reshape_straight, "gathers pixels from different rows"),
+    ("depthwise_conv2d", _depthwise_summing_channels, "Your output mixes the channels"),
+    ("depthwise_to_conv2d_kernel", _block_diagonal_shifted, "beside the diagonal"),
+    ("conv_output_size", _output_size_divided, "You divided the stride-1 output size"),
+    (
+        "conv2d_params",
+        lambda kh, kw, c_in, c_out, bias=True: (
+            kh * kw * c_in * c_out + (c_in * c_out if bias else 0)
+        ),
+        "one bias per pair of input and output channels",
+    ),
+    (
+        "param_counts",
+        lambda kh, kw, c_in, c_out: (
+            kh * kw * c_in * c_out + c_in * c_out,
+            kh * kw * c_in + c_in * c_out + c_out,
+        ),
+        "one bias per pair of input and output channels",
+    ),
+]
+
+
 CASES = [
     # lesson 01
     (
@@ -319,6 +426,7 @@ CASES = [
         "the kernel was flipped",
     ),
     ("correlate_same", _same_height_both, "kernel's height"),
+    *ISSUE_11,
 ]
 
 
@@ -334,3 +442,38 @@ def test_wrong_solution_is_rejected_with_its_diagnosis(check, wrong, diagnosis):
     assert diagnosis in message, message
     assert "Smallest failing input:" in message
     assert "Diagnosis:" in message
+
+
+@pytest.mark.parametrize(
+    ("check", "wrong", "diagnosis"),
+    ISSUE_11,
+    ids=[f"{c}-{i}" for i, (c, _w, _d) in enumerate(ISSUE_11)],
+)
+def test_the_public_check_already_names_the_mistake(check, wrong, diagnosis):
+    """The student learns of each mistake the lesson warns about before grading."""
+    with pytest.raises(CheckFailed) as failed:
+        convlab.checks.REGISTRY[check](wrong)
+    assert diagnosis in str(failed.value), str(failed.value)
+
+
+def test_the_reshape_diagnosis_says_what_is_wrong_without_the_code_to_write():
+    with pytest.raises(CheckFailed) as failed:
+        convlab.checks.max_pool2d(_pool_reshape_straight)
+    message = str(failed.value)
+    assert "(H // size, size, W // size, size)" not in message
+    assert "axes 1 and 3" not in message
+
+
+def test_max_pool_shows_as_expected_what_it_accepts_for_uint8():
+    """A uint8 image's maxima are uint8: the message must not show float64 as expected."""
+    from convlab.checks._core import Case
+    from convlab.checks.lesson05 import MaxPool2d
+
+    image = np.arange(36, dtype=np.uint8).reshape(6, 6)
+    expected = MaxPool2d().expected(Case((image, 2)))
+    assert expected.dtype == np.uint8
+    assert np.array_equal(expected, ok.max_pool2d(image, 2))
+    # What is shown is accepted: a function returning the image's dtype passes every case.
+    convlab.checks.REGISTRY["max_pool2d"](
+        lambda im, size: ok.max_pool2d(im, size).astype(im.dtype), hidden=True, seed=SEED
+    )

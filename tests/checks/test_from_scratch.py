@@ -279,7 +279,7 @@ def test_library_imported_during_the_call_is_caught():
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
     )
     assert "REJECTED" in result.stdout, result.stderr
     assert "scipy.signal.correlate2d" in result.stdout

@@ -30,7 +30,7 @@ def test_tf_conv2d_fails_correlate_valid():
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
     )
     assert "REJECTED" in result.stdout, result.stdout + result.stderr
     assert "tensorflow.conv2d" in result.stdout

@@ -156,3 +156,45 @@ def test_shipped_catalogs_are_in_sync_with_the_source(tmp_path):
         assert counts["fuzzy"] == counts["new"] == counts["removed"] == 0
         after = library_catalogs.catalog_path(language, package).read_text(encoding="utf-8")
         assert after == before
+
+
+def _failure(check, function) -> str:
+    with pytest.raises(CheckFailed) as failed:
+        check(function)
+    return str(failed.value)
+
+
+def test_japanese_messages_put_no_ascii_space_next_to_full_width_text():
+    """`期待される結果： 1` and `。 (…の4行目)` break the project's Japanese style."""
+    import re
+
+    import numpy as np
+
+    def broken(image, kernel):
+        return [][1]
+
+    set_language("ja")
+    texts = [
+        _failure(convlab.checks.correlate_valid, broken),
+        _failure(convlab.checks.correlate_valid, ok.convolve_valid),
+        _failure(convlab.checks.valid_output_size, lambda n, k: n - k),
+        _failure(convlab.checks.pad_image, lambda im, p, mode: np.zeros((1, 1))),
+    ]
+    wide = "\u3000-\u30ff\u3400-\u9fff\uff00-\uffef"
+    for text in texts:
+        for line in text.splitlines():
+            body = line.strip().split(" = ", 1)[-1]  # `image = ...` lines are code-like
+            assert not re.search(f"[{wide}] ", body), line
+            assert not re.search("[。、：] ?\\(", body), line
+            assert not re.search("[。：]\\(", body), line
+    assert "期待される結果：形状" in texts[1]
+    assert re.search("（brokenの\\d+行目）", texts[0]), texts[0]
+
+
+def test_english_and_spanish_keep_their_spaces():
+    set_language("es")
+    text = _failure(convlab.checks.correlate_valid, ok.convolve_valid)
+    assert "Esperado: array" in text and "Diagnóstico: " in text
+    set_language("en")
+    text = _failure(convlab.checks.correlate_valid, lambda image, kernel: [][1])
+    assert "Expected: array" in text and "this input. (line " in text

@@ -80,7 +80,8 @@ def test_every_lesson_has_at_least_three_graded_exercises_with_public_and_hidden
     assert len(solutions) >= 3 and len(hidden) >= 3 and len(public) >= 3
     for cell in grade_cells:
         first = cell.source.lstrip().splitlines()[0]
-        assert first.startswith('"""Check that'), f"{cell.metadata.nbgrader.grade_id}: {first}"
+        # The lesson's docstring, written as a comment by the build (no Out[] in the release).
+        assert first.startswith("# Check that"), f"{cell.metadata.nbgrader.grade_id}: {first}"
         assert cell.metadata.nbgrader["points"] > 0
 
 
@@ -149,3 +150,55 @@ def test_malformed_lesson_sources_are_rejected_with_a_clear_message(tmp_course, 
     path.write_text(text.replace(old, new, 1))
     with pytest.raises(LessonError, match=re.escape(message)):
         _ = discover(tmp_course)[0].notebook
+
+
+def test_hidden_test_cells_of_release_notebooks_produce_no_output(language, slug):
+    """Without its hidden tests a test cell must be silent: no docstring shown as Out[]."""
+    import ast
+
+    source = built_notebook(language, "source", slug)
+    release = {c.id: c for c in built_notebook(language, "release", slug).cells}
+    hidden = [
+        c
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and "### BEGIN HIDDEN TESTS" in c.source
+    ]
+    assert hidden
+    for cell in hidden:
+        released = release[cell.id].source
+        tree = ast.parse(released)
+        assert tree.body == [], f"{cell.id} runs code or shows a value: {released!r}"
+        assert released.startswith("# Check that"), released
+
+
+def test_a_test_cell_docstring_becomes_a_comment():
+    from convlab.build.notebooks import docstring_as_comment
+
+    source = '"""Check that it works\non two lines."""\n### BEGIN HIDDEN TESTS\nrun(f)\n### END HIDDEN TESTS'
+    assert docstring_as_comment(source) == (
+        "# Check that it works\n# on two lines.\n### BEGIN HIDDEN TESTS\nrun(f)\n### END HIDDEN TESTS"
+    )
+    assert docstring_as_comment("run(f)") == "run(f)"
+    assert docstring_as_comment("x = '''a'''") == "x = '''a'''"
+
+
+def test_hidden_test_cell_is_silent_in_a_real_kernel(tmp_path):
+    """Executed as nbgrader's Validate would, a released hidden-test cell has no output."""
+    import shutil
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    slug = SLUGS[0]
+    work = tmp_path / slug
+    shutil.copytree(ROOT / "course" / "en" / "release" / slug, work)
+    nb = nbformat.read(work / f"{slug}.ipynb", as_version=4)
+    source = built_notebook("en", "source", slug)
+    ids = {
+        c.id
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and "### BEGIN HIDDEN TESTS" in c.source
+    }
+    nb.cells = [c for c in nb.cells if c.id in ids]
+    NotebookClient(nb, timeout=600, kernel_name="python3").execute()
+    assert nb.cells and all(c.outputs == [] for c in nb.cells)
