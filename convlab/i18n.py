@@ -238,9 +238,10 @@ def _configure_cjk_font() -> bool:
         return False
     font_manager.fontManager.addfont(str(font))
     name = font_manager.FontProperties(fname=str(font)).get_name()
-    fallback = [f for f in mpl.rcParams["font.sans-serif"] if f != name]
-    mpl.rcParams["font.sans-serif"] = [*fallback[:1], name, *fallback[1:]]
-    mpl.rcParams["font.family"] = ["sans-serif"]
+    # Matplotlib falls back glyph by glyph along font.family (3.6+): the current
+    # families first (DejaVu Sans for Latin text), then the CJK font.
+    families = [f for f in mpl.rcParams["font.family"] if f != name]
+    mpl.rcParams["font.family"] = [*families, name]
     return True
 
 
