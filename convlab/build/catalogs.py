@@ -250,7 +250,13 @@ def _write_if_changed(path: Path, cat: Catalog, extra_headers: dict | None = Non
     return True
 
 
-def update(lessons: list[Lesson], languages: list[str], root: Path | None = None) -> list[Path]:
+def update(
+    lessons: list[Lesson],
+    languages: list[str],
+    root: Path | None = None,
+    *,
+    name: str | None = None,
+) -> list[Path]:
     """Write templates and merge them into each language's catalogs.
 
     New messages arrive untranslated; changed messages keep their old
@@ -267,7 +273,7 @@ def update(lessons: list[Lesson], languages: list[str], root: Path | None = None
             if language == "en":
                 continue
             cat = load(lesson, language, root)
-            extra = {NAME_HEADER: language_name(language, root)}
+            extra = {NAME_HEADER: name or language_name(language, root)}
             if cat is None:
                 cat = Catalog(
                     locale=language,
@@ -331,3 +337,82 @@ def code_translations(lesson: Lesson, language: str, root: Path | None = None) -
         return {}
     done = translations(lesson, language, root)
     return {m.msgid: done[m.msgid] for m in lesson.code_messages() if m.msgid in done}
+
+
+def word_diff(old: str, new: str) -> str:
+    """A word diff of two messages, ``[-removed-]{+added+}`` (as ``git diff --word-diff``)."""
+    import difflib
+
+    a, b = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append("".join(a[i1:i2]))
+            continue
+        if i2 > i1:
+            out.append("[-" + "".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + "".join(b[j1:j2]) + "+}")
+    return "".join(out)
+
+
+@dataclasses.dataclass
+class Stats:
+    """How far one lesson's catalog is translated in one language."""
+
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0  # missing from the catalog or empty
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+
+def statistics(
+    lessons: list[Lesson], languages: list[str], root: Path | None = None
+) -> dict[tuple[str, str], Stats]:
+    """Translated / fuzzy / untranslated message counts per (language, lesson)."""
+    table = {}
+    for language in languages:
+        if language == "en":
+            continue
+        for lesson in lessons:
+            cat = load(lesson, language, root)
+            stats = Stats()
+            for msgid in _all_msgids(lesson):
+                message = cat.get(msgid) if cat is not None else None
+                if message is None or not message.string:
+                    stats.untranslated += 1
+                elif message.fuzzy:
+                    stats.fuzzy += 1
+                else:
+                    stats.translated += 1
+            table[(language, lesson.slug)] = stats
+    return table
+
+
+def fuzzy_details(
+    lessons: list[Lesson], languages: list[str], root: Path | None = None
+) -> list[str]:
+    """For each fuzzy message: where, the word diff of its English, and its old translation."""
+    out = []
+    for language in languages:
+        for lesson in lessons:
+            cat = load(lesson, language, root) if language != "en" else None
+            if cat is None:
+                continue
+            for msgid in _all_msgids(lesson):
+                message = cat.get(msgid)
+                if message is None or not message.fuzzy:
+                    continue
+                old = message.previous_id[0] if message.previous_id else None
+                change = word_diff(old, msgid) if old is not None else msgid
+                out.append(
+                    f"{language}: {lesson.slug}: fuzzy message\n"
+                    f"  English (changes as [-removed-]{{+added+}}):\n    "
+                    + change.replace("\n", "\n    ")
+                    + "\n  translation to review:\n    "
+                    + str(message.string).replace("\n", "\n    ")
+                )
+    return out

@@ -186,7 +186,7 @@ def build(
                 elif (src / part).exists():
                     shutil.copy2(src / part, target)
             written.append(dest)
-    readme = _readme_with_lessons(root, lessons)
+    readme = _readme_with_lessons(root, lessons, tuple(languages))
     if readme is not None and readme != (root / "README.md").read_text(encoding="utf-8"):
         (root / "README.md").write_text(readme, encoding="utf-8")
         written.append(root / "README.md")
@@ -241,9 +241,18 @@ def readme_lessons(languages: list[str], root: Path, lessons: list[Lesson]) -> s
     return README_START + "\n" + "\n".join(rows) + "\n" + README_END
 
 
-def _readme_with_lessons(root: Path, lessons: list[Lesson]) -> str | None:
-    """The README with its lesson table for every course language (whatever was built now)."""
-    languages = catalogs.languages(root)
+def _readme_with_lessons(
+    root: Path, lessons: list[Lesson], built: tuple[str, ...] = ()
+) -> str | None:
+    """The README with its lesson table for every course language that has been built.
+
+    Building some languages (``convlab build --lang fr``) keeps the others' columns.
+    """
+    languages = [
+        x
+        for x in catalogs.languages(root)
+        if x == "en" or x in built or (root / "course" / x / "release").is_dir()
+    ]
     readme = root / "README.md"
     if not readme.exists():
         return None

@@ -149,3 +149,26 @@ def test_malformed_lesson_sources_are_rejected_with_a_clear_message(tmp_course, 
     path.write_text(text.replace(old, new, 1))
     with pytest.raises(LessonError, match=re.escape(message)):
         _ = discover(tmp_course)[0].notebook
+
+
+def test_building_one_language_keeps_the_other_columns_of_the_readme(tmp_course):
+    """`convlab build --lang fr` must not drop the README columns of the other languages."""
+    import polib
+
+    from convlab.build import catalogs
+    from convlab.build.course import README_END, README_START, _readme_with_lessons
+
+    lessons = discover(tmp_course)
+    catalogs.update(lessons, ["es", "fr"], tmp_course, name=None)
+    for language, title in (("es", "# Prueba"), ("fr", "# Essai")):
+        path = catalogs.catalog_path(lessons[0], language, tmp_course)
+        po = polib.pofile(str(path))
+        po.find("# Smoke test\n\nA first paragraph.").msgstr = f"{title}\n\nTexto."
+        po.save(str(path))
+    (tmp_course / "README.md").write_text(f"Intro\n{README_START}\n{README_END}\n")
+    (tmp_course / "course" / "es" / "release").mkdir(parents=True)  # es was built before
+    readme = _readme_with_lessons(tmp_course, lessons, built=("fr",))
+    head = readme.split(README_START)[1].splitlines()[1]
+    assert head == "| # | English | Español | Français |"
+    assert "[Prueba](course/es/release/00-smoke/00-smoke.ipynb)" in readme
+    assert "[Essai](course/fr/release/00-smoke/00-smoke.ipynb)" in readme
