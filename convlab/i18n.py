@@ -92,8 +92,11 @@ def _session_notebook() -> Path | None:
         pass
     for candidate in candidates:
         path = Path(candidate)
-        if path.suffix == ".ipynb" and path.is_file():
-            return path
+        # jupyter_server gives an absolute path, or one relative to its root directory:
+        # then the notebook is the file of that name in the kernel's working folder.
+        for option in (path, Path.cwd() / path.name):
+            if option.suffix == ".ipynb" and option.is_file():
+                return option
     return None
 
 

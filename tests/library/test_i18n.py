@@ -54,6 +54,19 @@ def test_jupyter_session_names_the_notebook(tmp_path, monkeypatch):
     assert i18n.tr("not in the catalog") == "not in the catalog"
 
 
+def test_a_session_path_relative_to_the_server_root_is_found_in_the_working_folder(
+    tmp_path, monkeypatch
+):
+    folder = tmp_path / "es" / "release" / "01"
+    folder.mkdir(parents=True)
+    _notebook(folder / "01.ipynb", "es", {"shape:": "forma:"})
+    _notebook(folder / "copy.ipynb", "ja")  # another notebook in the folder: the session decides
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("JPY_SESSION_NAME", "es/release/01/01.ipynb")
+    assert i18n.setup_notebook() == "es"
+    assert i18n.tr("shape:") == "forma:"
+
+
 def test_notebooks_that_disagree_decide_nothing(tmp_path, monkeypatch):
     _notebook(tmp_path / "a.ipynb", "es")
     _notebook(tmp_path / "b.ipynb", "ja")
