@@ -7,7 +7,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.convlab-installed
-LANGS  ?= en,es,ja
+# The course's languages are the folders of course/locales holding catalogs
+# (convlab/build/catalogs.py); LANGS= restricts a build, e.g. make build LANGS=en,es.
+LANGS  ?=
+LANG_OPT := $(if $(LANGS),--lang $(LANGS))
 # nbgrader runs `alembic` from PATH: put the environment's scripts first.
 export PATH := $(abspath $(BIN)):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -32,6 +35,7 @@ help:
 	@echo "make i18n         refresh translation catalogs after editing a lesson"
 	@echo "make lint         ruff check and ruff format --check"
 	@echo "make bench        run the speed benchmark (table + plot in bench-results/)"
+	@echo "make lab LAB_LOCALE=es_ES   JupyterLab's menus in Spanish (ja_JP: Japanese)"
 	@echo "make formgrader LANG=es   instructors: JupyterLab with nbgrader's formgrader in course/es/"
 	@echo "make clean        remove the environment and benchmark results"
 	@echo ""
@@ -48,17 +52,27 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 build: $(STAMP)
-	$(BIN)/convlab build --lang $(LANGS)
+	$(BIN)/convlab build $(LANG_OPT)
 
 check-build: $(STAMP)
-	$(BIN)/convlab build --check --lang $(LANGS)
+	$(BIN)/convlab build --check $(LANG_OPT)
+
+# make lab LAB_LOCALE=es_ES (or ja_JP): JupyterLab's own menus in that language
+# (its settings for this course live in .venv/lab-settings/<locale>/).
+LAB_LOCALE ?=
+LAB_SETTINGS := $(abspath $(VENV))/lab-settings/$(LAB_LOCALE)
 
 # `build --up-to-date` compares content hashes recorded by the last build (well
 # under a second); only when something changed does the course get rebuilt.
 lab: $(STAMP)
-	@$(BIN)/convlab build --up-to-date --lang $(LANGS) >/dev/null || $(BIN)/convlab build --lang $(LANGS)
+	@$(BIN)/convlab build --up-to-date $(LANG_OPT) >/dev/null || $(BIN)/convlab build $(LANG_OPT)
+	@if [ -n "$(LAB_LOCALE)" ]; then \
+		mkdir -p "$(LAB_SETTINGS)/@jupyterlab/translation-extension"; \
+		printf '{"locale": "%s"}\n' "$(LAB_LOCALE)" \
+			> "$(LAB_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings"; \
+	fi
 	@$(if $(ROOT_FLAG),echo "make lab: $(ROOT_NOTE)")
-	$(call LAB_ENV,student) $(BIN)/jupyter lab --notebook-dir=course $(ROOT_FLAG) $(LAB_ARGS)
+	$(if $(LAB_LOCALE),JUPYTERLAB_SETTINGS_DIR="$(LAB_SETTINGS)") $(call LAB_ENV,student) $(BIN)/jupyter lab --notebook-dir=course $(ROOT_FLAG) $(LAB_ARGS)
 
 # Instructors: nbgrader's formgrader needs the server to start in one course directory.
 LANG_DIR = course/$(or $(filter-out C C.UTF-8 POSIX,$(firstword $(subst ., ,$(subst _, ,$(LANG))))),en)
@@ -72,7 +86,7 @@ formgrader: $(STAMP)
 # paths or plugins, so it is reported and fails like any other error.
 test: $(STAMP)
 	@$(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
-		tests convlab course/en/source course/es/source course/ja/source; \
+		tests convlab $(wildcard course/*/source); \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 i18n: $(STAMP)

@@ -7,8 +7,10 @@ Examples
     convlab build                 # every language; fails on missing translations
     convlab build --check         # exit 1 if a built notebook is stale (rebuilds to compare)
     convlab build --up-to-date    # exit 1 if sources or built files changed since the last build
+    convlab i18n init fr          # a new language: its catalogs, its JupyterLab language pack
     convlab i18n update           # refresh templates and catalogs after editing a lesson
-    convlab i18n check            # list missing/fuzzy messages per language
+    convlab i18n check            # statistics per language and lesson; fuzzy and missing messages
+    convlab build --preview fr    # a partly translated language, into build/preview/fr
     convlab grade 02-convolution-from-scratch --lang es --jobs 2
     convlab bench --sizes 3,7,15,31
 """
@@ -18,14 +20,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .i18n import LANGUAGES
-
 __all__ = ["main"]
 
 
 def _languages(value: str | None) -> list[str]:
+    """The languages named in `value`, or the course's (those with catalogs in course/locales)."""
     if not value:
-        return list(LANGUAGES)
+        from .build.catalogs import languages
+
+        return languages()
     langs = [x.strip() for x in value.split(",") if x.strip()]
     return langs
 
@@ -47,6 +50,10 @@ def _cmd_build(args) -> int:
     from .build.notebooks import TranslationError
 
     try:
+        if args.preview:
+            path = course.build_preview(args.preview)
+            print(f"built preview {path} (not shipped; open it with `jupyter lab {path}`)")
+            return 0
         if args.check:
             stale = course.check_stale(langs)
             for line in stale:
@@ -65,21 +72,70 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_i18n(args) -> int:
-    from .build import catalogs, library_catalogs
+    from .build import catalogs, languages, library_catalogs
     from .build.lessons import discover
 
+    if args.action == "init":
+        if not args.language:
+            print("error: `convlab i18n init` needs a language code, e.g. fr", file=sys.stderr)
+            return 2
+        try:
+            written = languages.init(args.language, name=args.name, pack=args.pack)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        for path in written:
+            print(f"created {path}")
+        print(
+            f"Next: translate the catalogs, preview with `convlab build --preview {args.language}`, "
+            f"check with `convlab i18n check --lang {args.language}`, then `make build`."
+        )
+        return 0
     langs = [x for x in _languages(args.lang) if x != "en"]
     lessons = discover()
     if args.action == "update":
         for path in catalogs.update(lessons, langs):
             print(f"updated {path}")
+        print(f"updated {library_catalogs.write_template()}")
         for lang in langs:
             counts = library_catalogs.update(lang)
             summary = ", ".join(f"{n} {what}" for what, n in counts.items())
             print(f"updated {library_catalogs.catalog_path(lang)} ({summary})")
         return 0
+    return _report(lessons, langs)
+
+
+def _report(lessons, langs: list[str]) -> int:
+    """`convlab i18n check`: statistics per language and lesson, then every problem."""
+    from .build import catalogs, library_catalogs
+
+    stats = catalogs.statistics(lessons, langs)
+    library = library_catalogs.statistics(langs)
+    print(f"{'language':8s}  {'catalog':32s} {'translated':>10s} {'fuzzy':>6s} {'missing':>8s}")
+    for lang in langs:
+        rows = [(slug, s) for (language, slug), s in stats.items() if language == lang]
+        rows.append(("convlab (library)", library[lang]))
+        for name, s in rows:
+            print(f"{lang:8s}  {name:32s} {s.translated:10d} {s.fuzzy:6d} {s.untranslated:8d}")
+        total = catalogs.Stats(
+            sum(s.translated for _, s in rows),
+            sum(s.fuzzy for _, s in rows),
+            sum(s.untranslated for _, s in rows),
+        )
+        share = total.translated / total.total if total.total else 1.0
+        print(
+            f"{lang:8s}  {'all':32s} {total.translated:10d} {total.fuzzy:6d} "
+            f"{total.untranslated:8d}  ({share:.0%} translated)"
+        )
+    details = catalogs.fuzzy_details(lessons, langs)
+    details += library_catalogs.fuzzy_details(langs)
+    for block in details:
+        print()
+        print(block)
     problems = [str(p) for p in catalogs.check(lessons, langs)]
     problems += [str(p) for p in library_catalogs.check(languages=langs)]
+    if problems:
+        print()
     for line in problems:
         print(line)
     if problems:
@@ -109,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="build the nbgrader course directories course/<lang>/")
-    p.add_argument("--lang", help=f"comma-separated languages (default: {','.join(LANGUAGES)})")
+    p.add_argument(
+        "--lang", help="comma-separated languages (default: every language in course/locales)"
+    )
     p.add_argument(
         "--check",
         action="store_true",
@@ -120,11 +178,28 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fast: compare content hashes with those the last build recorded (exit 1 if any differ)",
     )
+    p.add_argument(
+        "--preview",
+        metavar="LANG",
+        help="build a preview of a partly translated language into build/preview/LANG "
+        "(English where untranslated; never shipped)",
+    )
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("i18n", help="update or check the gettext catalogs (lessons and library)")
-    p.add_argument("action", choices=["update", "check"])
-    p.add_argument("--lang", help="comma-separated languages (default: all shipped)")
+    p = sub.add_parser(
+        "i18n",
+        help="create a language, update or check the gettext catalogs (lessons and library)",
+        description="init LANG: create a new language's catalogs (and list its JupyterLab "
+        "language pack); update: refresh catalogs after editing a lesson or the library; "
+        "check: statistics per language and lesson, fuzzy messages with a word diff, problems.",
+    )
+    p.add_argument("action", choices=["init", "update", "check"])
+    p.add_argument("language", nargs="?", help="with init: the new language's code, e.g. fr")
+    p.add_argument("--name", help="with init: the language's name for people (default: CLDR's)")
+    p.add_argument("--pack", help="with init: the JupyterLab language pack (default: guessed)")
+    p.add_argument(
+        "--lang", help="comma-separated languages (default: every language in course/locales)"
+    )
     p.set_defaults(func=_cmd_i18n)
 
     p = sub.add_parser("grade", help="autograde every submission of a lesson (nbgrader)")

@@ -5,9 +5,11 @@ and works with any backend (the inline backend in JupyterLab, Agg in tests and
 in headless runs).  In a notebook, end a call with ``;`` when it is the last
 line of a cell: Jupyter then shows the figure once instead of twice.
 
-Plot titles and labels are short technical words ("kernel", "padded
-(reflect)"); they are shared by every language of the course and are not
-translated.
+Titles and labels the helpers write themselves ("input", "kernel") are
+translated (:func:`convlab.i18n.gettext`); titles passed in are shown as
+they are (lesson code translates them with ``tr``).  Japanese text needs a
+font with its glyphs: :func:`convlab.i18n.configure_fonts`, run by the
+notebooks' setup cell and by importing this module.
 
 Introduced in:
 
@@ -26,6 +28,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+
+from .i18n import configure_fonts
+from .i18n import gettext as _
+
+configure_fonts()  # a CJK fallback font when the language needs one
 
 __all__ = [
     "show_images",
@@ -254,7 +261,7 @@ def show_images(
 def show_kernel(
     kernel,
     *,
-    title: str = "kernel",
+    title: str | None = None,
     fmt: str | None = None,
     annotate: bool | None = None,
     ax=None,
@@ -270,8 +277,8 @@ def show_kernel(
     ----------
     kernel : array_like, shape (kh, kw)
         The kernel.
-    title : str, default "kernel"
-        Axes title.
+    title : str, optional
+        Axes title; default "kernel" in the student's language.
     fmt : str, optional
         Format spec of the numbers (e.g. ``".3f"``); by default integers are
         written as integers and other numbers with two significant digits.
@@ -307,7 +314,7 @@ def show_kernel(
         annotate = max(kernel.shape) <= 11
     if annotate:
         _annotate(ax, kernel, artist, fmt=fmt, digits=2)
-    ax.set_title(title)
+    ax.set_title(_("kernel") if title is None else title)
     return ax.figure
 
 
@@ -407,9 +414,9 @@ def sliding_window_figure(
     ax.add_patch(
         Rectangle((col - 0.5, row - 0.5), kw, kh, fill=False, edgecolor="tab:orange", linewidth=3)
     )
-    ax.set_title("input")
+    ax.set_title(_("input"))
 
-    show_kernel(shown_kernel, ax=axes[1], title="kernel (flipped)" if flip else "kernel")
+    show_kernel(shown_kernel, ax=axes[1], title=_("kernel (flipped)") if flip else _("kernel"))
 
     ax = axes[2]
     finite = full[np.isfinite(full)]

@@ -33,6 +33,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import plotting
+from .i18n import N_, configure_fonts, ngettext
 from .i18n import gettext as _
 
 __all__ = [
@@ -52,6 +53,40 @@ __all__ = [
 #: numpy.pad's names of the border modes, in the order the course teaches them.
 _BORDER_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
 
+#: What a student reads for each kernel, filter or pooling name (values stay English).
+_NAMES = {
+    # TRANSLATORS: kernel and filter names shown in widget menus and figure titles.
+    "identity": N_("identity"),
+    "box": N_("box"),
+    "sharpen": N_("sharpen"),
+    "outline": N_("outline"),
+    "shift right": N_("shift right"),
+    "horizontal edges": N_("horizontal edges"),
+    "box blur": N_("box blur"),
+    "box blur, channels mixed": N_("box blur, channels mixed"),
+    "random": N_("random"),
+    "zero": N_("zero"),
+    # TRANSLATORS: pooling kinds in a widget menu.
+    "max": N_("max"),
+    "average": N_("average"),
+}
+
+
+def label(name: str) -> str:
+    """The translated name of a kernel, filter or pooling kind (other names unchanged).
+
+    Examples
+    --------
+    >>> label("box blur")
+    'box blur'
+    """
+    return _(_NAMES[name]) if name in _NAMES else name
+
+
+def _options(names) -> tuple[tuple[str, str], ...]:
+    """Drop-down options as (label, value) pairs: the label translated, the value as it is."""
+    return tuple((label(name), name) for name in names)
+
 
 @dataclass(frozen=True)
 class Control:
@@ -63,15 +98,16 @@ class Control:
         Text next to the control (already translated).
     default : int or str
         Initial value.
-    options : tuple of str, optional
-        Choices of a drop-down; leave empty for a slider.
+    options : tuple of str or of (label, value) pairs, optional
+        Choices of a drop-down; leave empty for a slider.  A pair shows its
+        (translated) label and returns its value.
     low, high : int
         Range of a slider (inclusive).
     """
 
     label: str
     default: int | str
-    options: tuple[str, ...] = ()
+    options: tuple[str | tuple[str, str], ...] = ()
     low: int = 0
     high: int = 0
 
@@ -144,6 +180,7 @@ class Explorer:
 
     def png(self, **state) -> bytes:
         """The figure for `state` as PNG bytes (the pyplot figure is closed)."""
+        configure_fonts()
         fig = self.figure(**state)
         buffer = io.BytesIO()
         try:
@@ -217,10 +254,10 @@ def brightness_explorer(image, *, limit: int = 120) -> Explorer:
         wide = image.astype(np.int64) + int(amount)
         wrapped = wide.astype(np.uint8)  # int -> uint8 keeps the low 8 bits: modulo 256
         saturated = np.clip(wide, 0, 255).astype(np.uint8)
-        return plotting.show_images(
-            [image, wrapped, saturated],
-            ["uint8", f"uint8 {'+' if amount >= 0 else '-'} {abs(amount)} (wraps)", "saturated"],
+        wraps = (_("uint8 + {n} (wraps)") if amount >= 0 else _("uint8 - {n} (wraps)")).format(
+            n=abs(amount)
         )
+        return plotting.show_images([image, wrapped, saturated], ["uint8", wraps, _("saturated")])
 
     return Explorer(
         render,
@@ -318,7 +355,9 @@ def kernel_explorer(image, kernels: Mapping[str, np.ndarray] | None = None) -> E
     return Explorer(
         render,
         {
-            "kernel": Control(_("kernel"), "box" if "box" in names else names[0], options=names),
+            "kernel": Control(
+                _("kernel"), "box" if "box" in names else names[0], options=_options(names)
+            ),
             "row": Control(_("row"), oh // 2, low=0, high=oh - 1),
             "col": Control(_("column"), ow // 2, low=0, high=ow - 1),
         },
@@ -375,7 +414,9 @@ def border_mode_explorer(data, *, pad_width: int = 2, max_pad_width: int | None 
         padded = np.pad(data, width[: data.ndim], mode=mode)
         if data.ndim == 1:
             return plotting.show_strip([padded], labels=[f"{mode}"], pad_width=pad_width)
-        return plotting.show_padded(padded, pad_width, [f"padded ({mode})"], size=4.0)
+        return plotting.show_padded(
+            padded, pad_width, [_("padded ({mode})").format(mode=mode)], size=4.0
+        )
 
     return Explorer(
         render,
@@ -456,7 +497,7 @@ def stride_explorer(n: int = 9, *, max_kernel: int = 5, max_stride: int = 4) -> 
             )
             if not pad:
                 ax.text(x + 0.5, 0.5, str(x - before), ha="center", va="center", fontsize=8)
-        ax.text(-0.3, 0.5, "input", ha="right", va="center", fontsize=9)
+        ax.text(-0.3, 0.5, _("input"), ha="right", va="center", fontsize=9)
 
         def window(row, start, fits):
             y = row + 1.25
@@ -474,8 +515,8 @@ def stride_explorer(n: int = 9, *, max_kernel: int = 5, max_stride: int = 4) -> 
                         linestyle="-" if fits else "--",
                     )
                 )
-            label = f"out[{row}]" if fits else "no fit"
-            ax.text(-0.3, y + 0.4, label, ha="right", va="center", fontsize=9, color=color)
+            text = f"out[{row}]" if fits else _("no fit")
+            ax.text(-0.3, y + 0.4, text, ha="right", va="center", fontsize=9, color=color)
 
         for row in range(out):
             window(row, row * stride, True)
@@ -486,9 +527,20 @@ def stride_explorer(n: int = 9, *, max_kernel: int = 5, max_stride: int = 4) -> 
         ax.set_aspect("equal")
         ax.set_axis_off()
         pads = f" ({before} + {after})" if padding == "same" else ""
+        outputs = ngettext("{count} output", "{count} outputs", out).format(count=out)
         ax.set_title(
-            f"n = {n}, k = {k}, stride = {stride}, dilation = {dilation}, "
-            f"padding '{padding}'{pads}: {out} outputs",
+            _(
+                "n = {n}, k = {k}, stride = {stride}, dilation = {dilation}, "
+                "padding '{padding}'{pads}: {outputs}"
+            ).format(
+                n=n,
+                k=k,
+                stride=stride,
+                dilation=dilation,
+                padding=padding,
+                pads=pads,
+                outputs=outputs,
+            ),
             fontsize=10,
         )
         return fig
@@ -548,11 +600,16 @@ def pooling_explorer(image, *, max_size: int = 12) -> Explorer:
         pool = max_pool2d if pooling == "max" else avg_pool2d
         pooled = pool(image, size)
         h, w = image.shape[:2]
+        title = (
+            _("max pool {size}x{size}: {h}x{w}")
+            if pooling == "max"
+            else _("average pool {size}x{size}: {h}x{w}")
+        )
         return plotting.show_images(
             [image, pooled],
             [
-                f"image {h}x{w}",
-                f"{pooling} pool {size}x{size}: {pooled.shape[0]}x{pooled.shape[1]}",
+                _("image {h}x{w}").format(h=h, w=w),
+                title.format(size=size, h=pooled.shape[0], w=pooled.shape[1]),
             ],
             vmin=0,
             vmax=1,
@@ -561,7 +618,7 @@ def pooling_explorer(image, *, max_size: int = 12) -> Explorer:
     return Explorer(
         render,
         {
-            "pooling": Control(_("pooling"), "max", options=("max", "average")),
+            "pooling": Control(_("pooling"), "max", options=_options(("max", "average"))),
             "size": Control(_("size"), min(4, max_size), low=1, high=max_size),
         },
     )
@@ -621,14 +678,16 @@ def conv2d_explorer(image) -> Explorer:
     def render(kernel, size, bias):
         k = 2 * int(size) + 1
         out = conv2d(image, kernel_for(kernel, k), np.full(3, bias / 100), padding="same")
-        title = f"{kernel} {k}x{k}, bias {bias / 100:g}"
-        return plotting.show_images([image, np.clip(out, 0, 1)], ["image", title], size=3.5)
+        title = _("{kernel} {k}x{k}, bias {bias:g}").format(
+            kernel=label(kernel), k=k, bias=bias / 100
+        )
+        return plotting.show_images([image, np.clip(out, 0, 1)], [_("image"), title], size=3.5)
 
     names = ("identity", "box blur", "box blur, channels mixed", "random")
     return Explorer(
         render,
         {
-            "kernel": Control(_("kernel"), "box blur", options=names),
+            "kernel": Control(_("kernel"), "box blur", options=_options(names)),
             "size": Control(_("kernel size k = 2 * this + 1"), 1, low=0, high=5),
             "bias": Control(_("bias (hundredths)"), 0, low=-50, high=50),
         },
@@ -706,15 +765,19 @@ def depthwise_explorer(image) -> Explorer:
         kernel = np.stack([filters[red], filters[green], filters[blue]], axis=-1)[..., None]
         out = np.clip(depthwise_conv2d(image, kernel, padding="same"), 0, 1)
         panels = [image, out, out[..., 0], out[..., 1], out[..., 2]]
-        titles = ["image", "depthwise output", f"R: {red}", f"G: {green}", f"B: {blue}"]
+        titles = [
+            _("image"),
+            _("depthwise output"),
+            *(f"{c}: {label(n)}" for c, n in zip("RGB", (red, green, blue), strict=True)),
+        ]
         return plotting.show_images(panels, titles, ncols=5, vmin=0, vmax=1, size=2.4)
 
     names = tuple(filters)
     return Explorer(
         render,
         {
-            "red": Control(_("red"), "box blur", options=names),
-            "green": Control(_("green"), "identity", options=names),
-            "blue": Control(_("blue"), "outline", options=names),
+            "red": Control(_("red"), "box blur", options=_options(names)),
+            "green": Control(_("green"), "identity", options=_options(names)),
+            "blue": Control(_("blue"), "outline", options=_options(names)),
         },
     )

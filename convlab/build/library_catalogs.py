@@ -25,16 +25,34 @@ import re
 import string
 from pathlib import Path
 
-__all__ = ["Message", "catalog_path", "check", "extract", "extract_messages", "update"]
+__all__ = [
+    "Message",
+    "catalog_path",
+    "template_path",
+    "check",
+    "extract",
+    "extract_messages",
+    "update",
+    "write_template",
+    "plural_forms",
+]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 _METHOD_MAP = [("**/locales/**", "ignore"), ("**.py", "python")]
-_PLURAL_FORMS = {
-    "es": "nplurals=2; plural=(n != 1);",
-    "ja": "nplurals=1; plural=0;",
-}
 _DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+
+
+def plural_forms(language: str) -> str:
+    """The ``Plural-Forms`` header of a language, from CLDR (via Babel)."""
+    from babel.messages.plurals import get_plural
+
+    try:
+        return get_plural(language).plural_forms
+    except ValueError:
+        return _DEFAULT_PLURAL_FORMS
+
+
 _HEADER = (
     "ConvLab library messages (checks, errors, widgets).\n"
     "Keep {placeholders}, `code`, quotes around mode names and the ✓/✗ marks as they are."
@@ -48,11 +66,57 @@ class Message:
     msgid: str
     msgid_plural: str | None
     locations: tuple[tuple[str, int], ...]
+    comments: tuple[str, ...] = ()
 
 
 def catalog_path(language: str, package: Path | None = None) -> Path:
     """``convlab/locales/<language>/convlab.po``."""
     return (package or _PACKAGE) / "locales" / language / "convlab.po"
+
+
+def template_path(package: Path | None = None) -> Path:
+    """``convlab/locales/convlab.pot``, the template of the library catalog."""
+    return (package or _PACKAGE) / "locales" / "convlab.pot"
+
+
+def _entry(message: Message):
+    """A catalog entry for `message`: references, flags and comments for translators."""
+    import polib
+
+    # Files only, no line numbers: a catalog should not change when code moves.
+    files = list(dict.fromkeys(path for path, _line in message.locations))
+    entry = polib.POEntry(msgid=message.msgid, msgstr="", occurrences=[(f, "") for f in files])
+    names = _placeholders(message.msgid) | _placeholders(message.msgid_plural or "")
+    if names:
+        entry.flags.append("python-brace-format")
+    comments = list(message.comments)
+    if names:
+        comments.append(
+            "Keep the placeholders "
+            + ", ".join("{" + n + "}" for n in sorted(names))
+            + " (filled in by .format())."
+        )
+    if any(f.endswith(("widgets.py", "plotting.py")) for f in files):
+        comments.append("Shown in a figure or a widget: keep it short.")
+    entry.comment = "\n".join(dict.fromkeys(comments))
+    return entry
+
+
+def write_template(package: Path | None = None) -> Path:
+    """Write ``convlab/locales/convlab.pot`` (every message, untranslated) and return its path."""
+    po = _new_catalog("")
+    del po.metadata["Language"]
+    po.metadata["Plural-Forms"] = "nplurals=INTEGER; plural=EXPRESSION;"
+    for message in extract_messages(package):
+        entry = _entry(message)
+        if message.msgid_plural:
+            entry.msgid_plural = message.msgid_plural
+            entry.msgstr_plural = {0: "", 1: ""}
+        po.append(entry)
+    path = template_path(package)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))
+    return path
 
 
 def extract_messages(package: Path | None = None) -> list[Message]:
@@ -72,8 +136,13 @@ def extract_messages(package: Path | None = None) -> list[Message]:
 
     package = package or _PACKAGE
     found: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(package), method_map=_METHOD_MAP, keywords=_KEYWORDS
+    notes: dict[tuple[str, str | None], list[str]] = {}
+    for filename, lineno, message, comments, _context in extract_from_dir(
+        str(package),
+        method_map=_METHOD_MAP,
+        keywords=_KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
+        strip_comment_tags=True,
     ):
         if isinstance(message, tuple):
             singular, plural = message[0], message[1]
@@ -83,7 +152,11 @@ def extract_messages(package: Path | None = None) -> list[Message]:
             continue
         location = (f"convlab/{Path(filename).as_posix()}", lineno)
         found.setdefault((singular, plural), []).append(location)
-    return [Message(msgid, plural, tuple(locs)) for (msgid, plural), locs in found.items()]
+        notes.setdefault((singular, plural), []).extend(comments)
+    return [
+        Message(msgid, plural, tuple(locs), tuple(dict.fromkeys(notes[(msgid, plural)])))
+        for (msgid, plural), locs in found.items()
+    ]
 
 
 def extract(package: Path | None = None) -> list[str]:
@@ -109,7 +182,7 @@ def _new_catalog(language: str):
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": _PLURAL_FORMS.get(language, _DEFAULT_PLURAL_FORMS),
+        "Plural-Forms": plural_forms(language),
     }
     return po
 
@@ -157,15 +230,15 @@ def update(language: str, package: Path | None = None) -> dict[str, int]:
     nplurals = _nplurals(po)
     used: set[str] = set()
     for message in extract_messages(package):
-        # Files only, no line numbers: a catalog should not change when code moves.
-        files = list(dict.fromkeys(path for path, _line in message.locations))
-        entry = polib.POEntry(msgid=message.msgid, msgstr="", occurrences=[(f, "") for f in files])
+        entry = _entry(message)
         if message.msgid_plural:
             entry.msgid_plural = message.msgid_plural
             entry.msgstr_plural = {i: "" for i in range(nplurals)}
         before = previous.get(message.msgid)
         if before is not None and (before.msgid_plural or None) == message.msgid_plural:
-            entry.msgstr, entry.flags = before.msgstr, list(before.flags)
+            entry.msgstr = before.msgstr
+            entry.flags = list(dict.fromkeys([*before.flags, *entry.flags]))
+            entry.previous_msgid = before.previous_msgid if before.fuzzy else None
             if message.msgid_plural:
                 entry.msgstr_plural = dict(before.msgstr_plural) or entry.msgstr_plural
             counts["kept"] += 1
@@ -179,7 +252,7 @@ def update(language: str, package: Path | None = None) -> dict[str, int]:
                     entry.msgstr_plural = {
                         i: source.msgstr_plural.get(i, "") for i in range(nplurals)
                     }
-                entry.flags = ["fuzzy"]
+                entry.flags = ["fuzzy", *entry.flags]
                 entry.previous_msgid = source.msgid
                 counts["fuzzy"] += 1
                 used.add(source.msgid)
@@ -201,7 +274,7 @@ def check(package: Path | None = None, languages=None) -> list[str]:
     package : Path, optional
         The package directory (default: the installed ``convlab``).
     languages : sequence of str, optional
-        Default: every language of :data:`convlab.i18n.LANGUAGES` but English.
+        Default: every language with a catalog under ``convlab/locales`` but English.
 
     Returns
     -------
@@ -211,11 +284,11 @@ def check(package: Path | None = None, languages=None) -> list[str]:
     """
     import polib
 
-    from convlab.i18n import LANGUAGES
+    from convlab.i18n import available_languages
 
     messages = extract_messages(package)
     problems = []
-    for language in languages or [x for x in LANGUAGES if x != "en"]:
+    for language in languages or [x for x in available_languages() if x != "en"]:
         path = catalog_path(language, package)
         entries = {}
         if path.exists():
@@ -240,3 +313,63 @@ def check(package: Path | None = None, languages=None) -> list[str]:
                 ):
                     problems.append(f"{language}: placeholders differ: {label!r}")
     return problems
+
+
+def statistics(languages, package: Path | None = None) -> dict:
+    """Translated / fuzzy / untranslated counts of the library catalog, per language."""
+    import polib
+
+    from .catalogs import Stats
+
+    messages = extract_messages(package)
+    table = {}
+    for language in languages:
+        path = catalog_path(language, package)
+        entries = {}
+        if path.exists():
+            entries = {e.msgid: e for e in polib.pofile(str(path)) if not e.obsolete}
+        stats = Stats()
+        for message in messages:
+            entry = entries.get(message.msgid)
+            texts = (
+                []
+                if entry is None
+                else (
+                    list(entry.msgstr_plural.values()) if message.msgid_plural else [entry.msgstr]
+                )
+            )
+            if not texts or not all(texts):
+                stats.untranslated += 1
+            elif "fuzzy" in entry.flags:
+                stats.fuzzy += 1
+            else:
+                stats.translated += 1
+        table[language] = stats
+    return table
+
+
+def fuzzy_details(languages, package: Path | None = None) -> list[str]:
+    """Each fuzzy library message: the word diff of its English and its old translation."""
+    import polib
+
+    from .catalogs import word_diff
+
+    out = []
+    for language in languages:
+        path = catalog_path(language, package)
+        if not path.exists():
+            continue
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or "fuzzy" not in entry.flags:
+                continue
+            change = (
+                word_diff(entry.previous_msgid, entry.msgid)
+                if entry.previous_msgid
+                else entry.msgid
+            )
+            out.append(
+                f"{language}: convlab (library): fuzzy message\n"
+                f"  English (changes as [-removed-]{{+added+}}):\n    {change}\n"
+                f"  translation to review:\n    {entry.msgstr}"
+            )
+    return out

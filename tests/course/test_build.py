@@ -8,9 +8,8 @@ import pytest
 
 from convlab.build.course import check_stale
 from convlab.build.lessons import LessonError, discover
-from convlab.i18n import LANGUAGES
 
-from .conftest import LESSONS, ROOT, SLUGS, built_notebook
+from .conftest import LANGUAGES, LESSONS, ROOT, SLUGS, built_notebook
 
 
 def test_built_notebooks_are_not_stale():
@@ -33,7 +32,8 @@ def test_source_code_cells_are_identical_across_languages(slug):
         ]
         for language in LANGUAGES
     }
-    assert "convlab.set_language(convlab.detect_language())" in codes["en"][0]
+    assert "from convlab.i18n import tr" in codes["en"][0]
+    assert "convlab.i18n.setup_notebook()" in codes["en"][0]
     assert codes["es"] == codes["en"] and codes["ja"] == codes["en"]
 
 
@@ -202,3 +202,26 @@ def test_hidden_test_cell_is_silent_in_a_real_kernel(tmp_path):
     nb.cells = [c for c in nb.cells if c.id in ids]
     NotebookClient(nb, timeout=600, kernel_name="python3").execute()
     assert nb.cells and all(c.outputs == [] for c in nb.cells)
+
+
+def test_building_one_language_keeps_the_other_columns_of_the_readme(tmp_course):
+    """`convlab build --lang fr` must not drop the README columns of the other languages."""
+    import polib
+
+    from convlab.build import catalogs
+    from convlab.build.course import README_END, README_START, _readme_with_lessons
+
+    lessons = discover(tmp_course)
+    catalogs.update(lessons, ["es", "fr"], tmp_course, name=None)
+    for language, title in (("es", "# Prueba"), ("fr", "# Essai")):
+        path = catalogs.catalog_path(lessons[0], language, tmp_course)
+        po = polib.pofile(str(path))
+        po.find("# Smoke test\n\nA first paragraph.").msgstr = f"{title}\n\nTexto."
+        po.save(str(path))
+    (tmp_course / "README.md").write_text(f"Intro\n{README_START}\n{README_END}\n")
+    (tmp_course / "course" / "es" / "release").mkdir(parents=True)  # es was built before
+    readme = _readme_with_lessons(tmp_course, lessons, built=("fr",))
+    head = readme.split(README_START)[1].splitlines()[1]
+    assert head == "| # | English | Español | Français |"
+    assert "[Prueba](course/es/release/00-smoke/00-smoke.ipynb)" in readme
+    assert "[Essai](course/fr/release/00-smoke/00-smoke.ipynb)" in readme

@@ -38,3 +38,18 @@ def test_binder_environment_matches_pyproject():
 def test_binder_post_build_installs_convlab_and_builds_the_course():
     post = (ROOT / "binder" / "postBuild").read_text()
     assert "pip install --no-deps -e ." in post and "convlab build" in post
+
+
+def test_every_course_language_has_its_jupyterlab_language_pack():
+    """Languages come from course/locales; each (but English) brings JupyterLab's menus."""
+    from convlab.build.catalogs import languages
+    from convlab.build.languages import language_pack
+
+    packs = {name for name in _pyproject() if name.startswith("jupyterlab-language-pack-")}
+    wanted = {language_pack(x).lower() for x in languages(ROOT) if x != "en"}
+    assert wanted and wanted <= packs, f"missing: {sorted(wanted - packs)}"
+
+
+def test_babel_is_pinned_exactly():
+    """Catalog headers and wrapping change between Babel versions."""
+    assert re.fullmatch(r"babel==[\d.]+", _pyproject()["babel"])

@@ -336,7 +336,9 @@ def test_a_fork_bomb_left_running_does_not_touch_the_next_submission(tmp_path):
     """One worker grades the bomb (its thousand processes left asleep), then an honest class-mate."""
     course = scratch_course(tmp_path, "en")
     config = course / "nbgrader_config.py"  # the bomb's own later cells may hang: keep it short
-    config.write_text(config.read_text().replace("c.Execute.timeout = 60", "c.Execute.timeout = 20"))
+    config.write_text(
+        config.read_text().replace("c.Execute.timeout = 60", "c.Execute.timeout = 20")
+    )
     nbgrader(["generate_assignment", SLUG, "--force", "--create"], course)
     source = read_nb(course / "source" / SLUG / f"{SLUG}.ipynb")
     total = sum(exercise_points(source).values())

@@ -114,7 +114,9 @@ def test_kernel_explorer_sliders_cover_the_valid_output():
     explorer = widgets.kernel_explorer(np.zeros((10, 7)))
     row, col = explorer.controls["row"], explorer.controls["col"]
     assert (row.low, row.high, col.low, col.high) == (0, 7, 0, 4)
-    assert explorer.controls["kernel"].options == tuple(widgets.default_kernels())
+    # (label, value) pairs: the label is translated, the value is the kernel's name.
+    options = explorer.controls["kernel"].options
+    assert tuple(value for _label, value in options) == tuple(widgets.default_kernels())
 
 
 def test_kernel_explorer_draws_the_chosen_kernel_and_pixel():
@@ -179,3 +181,25 @@ def test_border_mode_explorer_pad_width_range():
     assert widgets.border_mode_explorer(np.zeros((30, 40))).controls["pad_width"].high == 15
     with pytest.raises(ValueError, match="strip"):
         widgets.border_mode_explorer(np.zeros((2, 2, 2, 2)))
+
+
+def test_widget_labels_follow_the_language_and_values_do_not():
+    from convlab import i18n
+
+    before = i18n.get_language()
+    try:
+        i18n.set_language("es")
+        explorer = widgets.depthwise_explorer(np.full((8, 8, 3), 0.5))
+        red = explorer.controls["red"]
+        assert red.label == "rojo"
+        assert ("desenfoque de caja", "box blur") in red.options
+        dropdown = red.widget()
+        assert dropdown.value == "box blur" and "desenfoque de caja" in dropdown.options[1]
+        fig = explorer.figure(red="zero")
+        titles = [ax.get_title() for ax in fig.axes]
+        assert titles[:2] == ["imagen", "salida depthwise"] and titles[2] == "R: cero"
+        i18n.set_language("ja")
+        fig = widgets.stride_explorer(9).figure(k=3, stride=2, padding="same")
+        assert fig.axes[0].get_title().endswith("：5個の出力")
+    finally:
+        i18n.set_language(before)
