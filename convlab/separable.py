@@ -33,7 +33,14 @@ def _singular_values(kernel: np.ndarray) -> np.ndarray:
     return np.linalg.svd(kernel.astype(np.float64), compute_uv=False)
 
 
-def is_separable(kernel, *, tol: float = 1e-10) -> bool:
+def _default_tol(kernel: np.ndarray) -> float:
+    """1e-10 for float64 (and integer) kernels, 1e-5 for lower-precision floats."""
+    if kernel.dtype.kind == "f" and kernel.dtype.itemsize < 8:
+        return 1e-5
+    return 1e-10
+
+
+def is_separable(kernel, *, tol: float | None = None) -> bool:
     """Whether a 2-D kernel is the outer product of a column and a row (rank 1).
 
     Parameters
@@ -42,7 +49,9 @@ def is_separable(kernel, *, tol: float = 1e-10) -> bool:
         The kernel.
     tol : float, optional
         Relative tolerance: the kernel is separable when its second singular
-        value is at most ``tol`` times its first.
+        value is at most ``tol`` times its first.  Default: ``1e-10``, or
+        ``1e-5`` for a ``float32`` (or ``float16``) kernel, whose rounding
+        alone leaves a second singular value near ``1e-8`` times the first.
 
     Returns
     -------
@@ -76,7 +85,7 @@ def is_separable(kernel, *, tol: float = 1e-10) -> bool:
     False
     """
     kernel = as_kernel(kernel)
-    tol = check_real(tol, name="tol")
+    tol = _default_tol(kernel) if tol is None else check_real(tol, name="tol")
     if tol < 0:
         raise ValueError(_("`tol` must be >= 0; got {got}.").format(got=tol))
     s = _singular_values(kernel)
@@ -85,7 +94,7 @@ def is_separable(kernel, *, tol: float = 1e-10) -> bool:
     return bool(len(s) < 2 or s[1] <= tol * s[0])
 
 
-def separate(kernel, *, tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+def separate(kernel, *, tol: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Split a separable kernel into ``(column, row)`` with ``np.outer(column, row) == kernel``.
 
     Parameters

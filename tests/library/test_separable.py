@@ -168,3 +168,13 @@ def test_strips_and_threads_do_not_change_the_result(monkeypatch, threads, strip
     got = separable_correlate2d(image, column, row, padding="same", mode=mode)
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got, expected)
+
+
+def test_float32_kernels_get_a_float32_tolerance():
+    """Rounding to float32 leaves a second singular value near 1e-8: still separable."""
+    column = np.array([-0.0468, 0.2574, 0.2743, 0.3483])
+    kernel = np.outer(column, [-2.478, 6.14]).astype(np.float32)
+    assert is_separable(kernel)
+    c, r = separate(kernel)
+    np.testing.assert_allclose(np.outer(c, r), kernel, atol=1e-6)
+    assert not is_separable(np.array([[1, 0], [0, 1e-4]], np.float32))
