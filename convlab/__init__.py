@@ -25,6 +25,7 @@ _SUBMODULE_ATTRS = {
         "binomial_kernel",
         "gaussian_kernel",
         "gaussian_kernel1d",
+        "gaussian_radius",
         "sharpen_kernel",
         "outline_kernel",
         "laplacian_kernel",
@@ -32,7 +33,7 @@ _SUBMODULE_ATTRS = {
         "scharr_kernels",
         "prewitt_kernels",
     ],
-    "separable": ["is_separable", "separate", "separable_correlate2d"],
+    "separable": ["is_separable", "separate", "separable_correlate2d", "gaussian_blur"],
     "layers": [
         "conv2d",
         "depthwise_conv2d",

@@ -92,6 +92,8 @@ from . import (
     lesson05,
     lesson06,
     lesson07,
+    lesson08,
+    lesson09,
 )
 from ._errors import CheckFailed, TamperingDetected
 from ._integrity import ReadOnlyModule, verify
@@ -106,6 +108,7 @@ __all__ = [
     "avg_pool_kernel",
     "bgr_to_rgb",
     "blur_kernel",
+    "blur_separable",
     "brighten",
     "conv2d_params",
     "conv_output_size",
@@ -115,6 +118,9 @@ __all__ = [
     "correlate_valid",
     "depthwise_conv2d",
     "depthwise_to_conv2d_kernel",
+    "edge_map",
+    "gaussian_1d",
+    "gradient_magnitude",
     "identity_kernel",
     "image_info",
     "max_pool2d",
@@ -125,6 +131,8 @@ __all__ = [
     "same_padding",
     "scan_notebook",
     "scan_source",
+    "separate",
+    "sobel_gradients",
     "to_grayscale",
     "valid_output_size",
     "verify",
@@ -383,6 +391,66 @@ def param_counts(student_fn, *, hidden: bool = False, seed: int | None = None) -
     _check(lesson07.ParamCounts(), student_fn, hidden, seed)
 
 
+def gaussian_1d(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``gaussian_1d(sigma, radius)`` (lesson 08): ``exp(-x**2 / (2 sigma**2))``, sum 1.
+
+    ``x`` runs over ``-radius..radius``; the check recognises the exponent
+    written ``-(x / (2 sigma))**2`` (a Gaussian of standard deviation
+    ``sigma * sqrt(2)``).  Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson08.GaussianOneD(), student_fn, hidden, seed)
+
+
+def separate(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``separate(kernel) -> (column, row)`` (lesson 08) for rank-1 kernels.
+
+    Any pair with ``np.outer(column, row) == kernel`` passes (the split is
+    unique only up to a factor).  Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson08.Separate(), student_fn, hidden, seed)
+
+
+def blur_separable(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``blur_separable(image, k1d)`` (lesson 08): two 1-D passes, from scratch.
+
+    'same' correlation of a 2-D image with ``np.outer(k1d, k1d)``, border
+    numpy.pad's 'reflect', floating-point output.  Parameters, raises: as
+    :func:`correlate_valid`.
+    """
+    _check(lesson08.BlurSeparable(), student_fn, hidden, seed, from_scratch)
+
+
+def sobel_gradients(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``sobel_gradients(image) -> (gx, gy)`` (lesson 09), from scratch.
+
+    Correlation with convlab's Sobel kernels (``gx`` grows to the right,
+    ``gy`` downwards), 'same' output, 'reflect' border, not normalised.
+    Parameters, raises: as :func:`correlate_valid`.
+    """
+    _check(lesson09.SobelGradients(), student_fn, hidden, seed, from_scratch)
+
+
+def gradient_magnitude(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``gradient_magnitude(gx, gy)`` (lesson 09): ``sqrt(gx**2 + gy**2)`` in float.
+
+    Inputs may be float64, float32, int16 (``cv2.Sobel`` with ``CV_16S``) or
+    uint8.  Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson09.GradientMagnitude(), student_fn, hidden, seed)
+
+
+def edge_map(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``edge_map(image, threshold)`` (lesson 09): Sobel magnitude > threshold, bool.
+
+    Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson09.EdgeMap(), student_fn, hidden, seed)
+
+
 #: Check name -> check function (read-only).
 REGISTRY = _types.MappingProxyType(
     {
@@ -408,6 +476,12 @@ REGISTRY = _types.MappingProxyType(
         "depthwise_conv2d": depthwise_conv2d,
         "depthwise_to_conv2d_kernel": depthwise_to_conv2d_kernel,
         "param_counts": param_counts,
+        "gaussian_1d": gaussian_1d,
+        "separate": separate,
+        "blur_separable": blur_separable,
+        "sobel_gradients": sobel_gradients,
+        "gradient_magnitude": gradient_magnitude,
+        "edge_map": edge_map,
     }
 )
 

@@ -147,3 +147,40 @@ def avg_pool2d(image, size):
 
 def avg_pool_kernel(size, channels):
     return np.ones((size, size, 1, 1)) / size**2 * np.eye(channels)
+
+
+def gaussian_1d(sigma, radius):
+    x = np.arange(-radius, radius + 1)
+    g = np.exp(-(x**2) / (2 * sigma**2))
+    return g / g.sum()
+
+
+def separate(kernel):
+    u, s, vt = np.linalg.svd(np.asarray(kernel, dtype=float))
+    return u[:, 0] * np.sqrt(s[0]), vt[0] * np.sqrt(s[0])
+
+
+def blur_separable(image, k1d):
+    r = len(k1d) // 2
+    padded = np.pad(image.astype(np.float64), r, mode="reflect")
+    h, w = image.shape
+    vertical = sum(k * padded[t : t + h, :] for t, k in enumerate(k1d))
+    return sum(k * vertical[:, t : t + w] for t, k in enumerate(k1d))
+
+
+def sobel_gradients(image):
+    p = np.pad(image.astype(np.float64), 1, mode="reflect")
+    h, w = image.shape
+    smooth_y = p[:-2, :] + 2 * p[1:-1, :] + p[2:, :]  # [1, 2, 1] down the columns
+    smooth_x = p[:, :-2] + 2 * p[:, 1:-1] + p[:, 2:]  # [1, 2, 1] along the rows
+    gx = smooth_y[:, 2:] - smooth_y[:, :-2]
+    gy = smooth_x[2:, :] - smooth_x[:-2, :]
+    return gx[:, :w], gy[:h, :]
+
+
+def gradient_magnitude(gx, gy):
+    return np.hypot(np.asarray(gx, dtype=float), np.asarray(gy, dtype=float))
+
+
+def edge_map(image, threshold):
+    return gradient_magnitude(*sobel_gradients(image)) > threshold

@@ -52,6 +52,18 @@ MISTAKES = {
         r"depthwise \+ pointwise \+ c_out",
         "depthwise + pointwise + c_out + c_in",
     ),
+    # the circulating Gaussian bug: (x / (2 sigma))**2, a Gaussian of sigma * sqrt(2)
+    "08-gaussian-and-separable": (
+        "gaussian_1d",
+        r"np\.exp\(-\(x\*\*2\) / \(2 \* sigma\*\*2\)\)",
+        "np.exp(-((x / (2 * sigma)) ** 2))",
+    ),
+    # an edge where the magnitude equals the threshold (>= instead of >)
+    "09-edge-detection": (
+        "edge_map",
+        r"gradient_magnitude\(gx, gy\) > threshold",
+        "gradient_magnitude(gx, gy) >= threshold",
+    ),
 }
 SLUGS = [lesson.slug for lesson in discover()]
 

@@ -8,6 +8,7 @@ import pytest
 import scipy.ndimage as ndi
 from scipy.special import comb
 
+import convlab
 from convlab import (
     binomial_kernel,
     box_kernel,
@@ -223,3 +224,23 @@ def test_sigma_and_diagonals_errors():
         gaussian_kernel(3, "1")
     with pytest.raises(TypeError, match=r"^`diagonals` must be a bool; got int"):
         laplacian_kernel(1)
+
+
+@pytest.mark.parametrize("sigma", [0.3, 0.5, 1.0, 1.37, 2.0, 4.9])
+@pytest.mark.parametrize("truncate", [2.0, 3.0, 4.0])
+def test_gaussian_radius_is_the_support_of_scipy_gaussian_filter(sigma, truncate):
+    import scipy.ndimage
+
+    impulse = np.zeros(101)
+    impulse[50] = 1.0
+    blurred = scipy.ndimage.gaussian_filter1d(impulse, sigma, truncate=truncate, mode="constant")
+    support = np.flatnonzero(blurred)
+    radius = convlab.gaussian_radius(sigma, truncate=truncate)
+    assert (support[0], support[-1]) == (50 - radius, 50 + radius)
+
+
+def test_gaussian_radius_refuses_non_positive_values():
+    with pytest.raises(ValueError, match="sigma"):
+        convlab.gaussian_radius(0)
+    with pytest.raises(ValueError, match="truncate"):
+        convlab.gaussian_radius(1.0, truncate=-1)

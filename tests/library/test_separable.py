@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import convlab
 from convlab import (
     BORDER_MODES,
     binomial_kernel,
@@ -168,3 +169,63 @@ def test_strips_and_threads_do_not_change_the_result(monkeypatch, threads, strip
     got = separable_correlate2d(image, column, row, padding="same", mode=mode)
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got, expected)
+
+
+def test_float32_kernels_get_a_float32_tolerance():
+    """Rounding to float32 leaves a second singular value near 1e-8: still separable."""
+    column = np.array([-0.0468, 0.2574, 0.2743, 0.3483])
+    kernel = np.outer(column, [-2.478, 6.14]).astype(np.float32)
+    assert is_separable(kernel)
+    c, r = separate(kernel)
+    np.testing.assert_allclose(np.outer(c, r), kernel, atol=1e-6)
+    assert not is_separable(np.array([[1, 0], [0, 1e-4]], np.float32))
+
+
+# -- gaussian_blur: oracles (scipy, scikit-image, OpenCV) ---------------------------
+
+_SCIPY_MODES = {
+    "constant": "constant",
+    "edge": "nearest",
+    "reflect": "mirror",
+    "symmetric": "reflect",
+    "wrap": "wrap",
+}
+
+
+@pytest.mark.parametrize("mode", sorted(_SCIPY_MODES))
+@pytest.mark.parametrize("sigma", [0.7, 1.0, 2.5])
+def test_gaussian_blur_matches_scipy_gaussian_filter(mode, sigma):
+    import scipy.ndimage
+
+    image = np.random.default_rng(0).uniform(0, 255, size=(23, 31))
+    ours = convlab.gaussian_blur(image, sigma, mode=mode)
+    theirs = scipy.ndimage.gaussian_filter(image, sigma, mode=_SCIPY_MODES[mode], truncate=4.0)
+    np.testing.assert_allclose(ours, theirs, atol=1e-10)
+
+
+def test_gaussian_blur_matches_skimage_and_opencv_on_color_and_uint8():
+    import cv2
+    import skimage.filters
+
+    image = np.random.default_rng(1).integers(0, 256, size=(20, 27, 3), dtype=np.uint8)
+    sigma = 1.6
+    ours = convlab.gaussian_blur(image, sigma)
+    assert ours.dtype == np.float64 and ours.shape == image.shape
+    theirs = skimage.filters.gaussian(
+        image, sigma=sigma, mode="mirror", preserve_range=True, channel_axis=-1
+    )
+    np.testing.assert_allclose(ours, theirs, atol=1e-9)
+    size = 2 * convlab.gaussian_radius(sigma) + 1
+    opencv = cv2.GaussianBlur(image.astype(np.float64), (size, size), sigma)
+    np.testing.assert_allclose(ours, opencv, atol=1e-9)
+
+
+def test_gaussian_blur_keeps_float32_and_refuses_bad_sigma():
+    image = np.ones((9, 9), np.float32)
+    out = convlab.gaussian_blur(image, 1.0)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, 1.0, rtol=1e-6)
+    with pytest.raises(ValueError, match="sigma"):
+        convlab.gaussian_blur(image, 0.0)
+    with pytest.raises(TypeError, match="sigma"):
+        convlab.gaussian_blur(image, "2")
