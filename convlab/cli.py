@@ -17,14 +17,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .i18n import LANGUAGES
-
 __all__ = ["main"]
 
 
 def _languages(value: str | None) -> list[str]:
+    """The languages named in `value`, or the course's (those with catalogs in course/locales)."""
     if not value:
-        return list(LANGUAGES)
+        from .build.catalogs import languages
+
+        return languages()
     langs = [x.strip() for x in value.split(",") if x.strip()]
     return langs
 
@@ -35,6 +36,10 @@ def _cmd_build(args) -> int:
 
     langs = _languages(args.lang)
     try:
+        if args.preview:
+            path = course.build_preview(args.preview)
+            print(f"built preview {path} (not shipped; open it with `jupyter lab {path}`)")
+            return 0
         if args.check:
             stale = course.check_stale(langs)
             for line in stale:
@@ -97,8 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="build the nbgrader course directories course/<lang>/")
-    p.add_argument("--lang", help=f"comma-separated languages (default: {','.join(LANGUAGES)})")
+    p.add_argument(
+        "--lang", help="comma-separated languages (default: every language in course/locales)"
+    )
     p.add_argument("--check", action="store_true", help="only report stale built notebooks")
+    p.add_argument(
+        "--preview",
+        metavar="LANG",
+        help="build a preview of a partly translated language into build/preview/LANG "
+        "(English where untranslated; never shipped)",
+    )
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("i18n", help="update or check the gettext catalogs (lessons and library)")

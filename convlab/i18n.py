@@ -1,11 +1,21 @@
-"""Language of everything convlab prints to a student.
+"""Language of everything convlab and the lessons show a student.
 
-Messages in the library are written in English and wrapped in :func:`gettext`
-(imported as ``_``).  Translations live in gettext catalogs,
-``convlab/locales/<lang>/convlab.po``, read with polib (no compiled ``.mo``
-files to keep in sync).  The course build puts ``convlab.set_language("es")``
-in the setup cell of every Spanish notebook, so checks answer in the
-notebook's language.
+Two kinds of text are translated:
+
+- **Library messages** (checks, errors, widgets, plots) are written in English
+  and wrapped in :func:`gettext` (imported as ``_``) or :func:`ngettext`.  Their
+  translations live in ``convlab/locales/<lang>/convlab.po`` (template:
+  ``convlab/locales/convlab.pot``), read with polib; no ``.mo`` to keep in sync.
+- **Lesson messages**: what a lesson's code cells print, plot or put in a widget
+  goes through :func:`tr`.  The build extracts those strings into the lesson's
+  catalog (``course/locales/<lang>/<lesson>.po``) and writes their translations
+  into the built notebook's metadata (``metadata.convlab.messages``), next to
+  the notebook's language (``metadata.convlab.language``).  So a notebook
+  carries its own language and translations: one copied or downloaded away
+  from the course still speaks its language (see :func:`notebook_metadata`).
+
+The generated setup cell of every notebook (the same code in every language)
+runs ``convlab.i18n.setup_notebook()`` and binds ``tr``.
 
 Introduced in lesson 01, images as arrays (the setup cell).
 """
@@ -13,44 +23,152 @@ Introduced in lesson 01, images as arrays (the setup cell).
 from __future__ import annotations
 
 import functools
+import gettext as _stdlib_gettext
+import json
 import os
 import re
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "set_language", "get_language", "detect_language", "gettext", "ngettext"]
-
-#: Languages the course ships.  Adding one means adding catalogs only.
-LANGUAGES = ("en", "es", "ja")
+__all__ = [
+    "LANGUAGES",
+    "set_language",
+    "get_language",
+    "detect_language",
+    "setup_notebook",
+    "notebook_metadata",
+    "gettext",
+    "ngettext",
+    "tr",
+    "N_",
+    "translate",
+    "available_languages",
+]
 
 _LOCALES = Path(__file__).parent / "locales"
-_state: dict[str, str | None] = {"language": None}  # None: detect on first use
-_COURSE_ID = re.compile(r"""course_id\s*=\s*["']convlab-([A-Za-z_]+)["']""")
+_CODE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+#: Languages whose figures need a font with CJK glyphs (see :func:`configure_fonts`).
+CJK_LANGUAGES = ("ja", "zh", "ko")
+
+# language: None means "detect on first use"; messages: the notebook's tr() translations.
+_state: dict = {"language": None, "messages": None}
 
 
-def detect_language(start: Path | None = None) -> str:
-    """The language a notebook runs in, without any code that names it.
+def available_languages() -> tuple[str, ...]:
+    """English plus every language with a catalog under ``convlab/locales``."""
+    found = sorted(p.parent.name for p in _LOCALES.glob("*/convlab.po"))
+    return ("en", *[x for x in found if x != "en"])
 
-    ``CONVLAB_LANG`` wins when set; otherwise the nearest ``nbgrader_config.py``
-    above `start` (default: the working directory, which Jupyter, nbval and
-    nbgrader set to the notebook's folder) names the course, ``convlab-<lang>``.
-    English when neither says otherwise.
+
+#: Languages of the library's messages (English plus one per ``convlab/locales/<lang>/``).
+#: The course's languages are those with catalogs under ``course/locales``
+#: (:func:`convlab.build.catalogs.languages`); adding one means adding catalogs only.
+LANGUAGES = available_languages()
+
+
+def _read_metadata(path: Path) -> dict | None:
+    try:
+        with path.open(encoding="utf-8") as f:
+            meta = json.load(f).get("metadata", {}).get("convlab")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if isinstance(meta, dict) and isinstance(meta.get("language"), str):
+        return meta
+    return None
+
+
+def _session_notebook() -> Path | None:
+    """The notebook this kernel runs for, when the front end says so."""
+    candidates = []
+    session = os.environ.get("JPY_SESSION_NAME")  # set by jupyter_server (JupyterLab, Notebook 7)
+    if session:
+        candidates.append(session)
+    try:  # VS Code puts the notebook's path in the user namespace
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None and shell.user_ns.get("__vsc_ipynb_file__"):
+            candidates.append(shell.user_ns["__vsc_ipynb_file__"])
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        pass
+    for candidate in candidates:
+        path = Path(candidate)
+        if path.suffix == ".ipynb" and path.is_file():
+            return path
+    return None
+
+
+def notebook_metadata(folder: Path | None = None) -> dict | None:
+    """The ``convlab`` metadata of the notebook running this code, or None outside one.
+
+    The notebook is found, in this order, from ``JPY_SESSION_NAME`` (set by
+    jupyter_server for JupyterLab and Notebook 7), from VS Code's
+    ``__vsc_ipynb_file__``, or as the course notebooks in `folder` (default:
+    the working directory, which Jupyter, nbval, nbclient and nbgrader set to
+    the notebook's folder).  When several course notebooks share a folder and
+    agree on the language, their messages are merged; when they disagree,
+    None.  Only the notebook's own metadata decides: folder names do not.
+    """
+    path = _session_notebook()
+    if path is not None:
+        meta = _read_metadata(path)
+        if meta is not None:
+            return meta
+    folder = folder or Path.cwd()
+    try:
+        found = [m for p in sorted(folder.glob("*.ipynb")) if (m := _read_metadata(p))]
+    except OSError:
+        return None
+    if not found or len({m["language"] for m in found}) != 1:
+        return None
+    merged = {"language": found[0]["language"], "messages": {}}
+    for meta in found:
+        merged["messages"].update(meta.get("messages") or {})
+    return merged
+
+
+def detect_language(folder: Path | None = None) -> str:
+    """The language a notebook runs in, read from the notebook's own metadata.
+
+    The notebook's ``metadata.convlab.language`` (written by ``convlab build``)
+    wins; outside a notebook, ``CONVLAB_LANG``; English otherwise.
 
     Examples
     --------
     >>> detect_language(Path("/"))  # doctest: +SKIP
     'en'
     """
-    if os.environ.get("CONVLAB_LANG"):
-        return os.environ["CONVLAB_LANG"]
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        config = candidate / "nbgrader_config.py"
-        if config.is_file():
-            match = _COURSE_ID.search(config.read_text(encoding="utf-8", errors="replace"))
-            if match and match.group(1) in available_languages():
-                return match.group(1)
-            break
-    return "en"
+    meta = notebook_metadata(folder)
+    if meta is not None:
+        return meta["language"]
+    return os.environ.get("CONVLAB_LANG") or "en"
+
+
+def setup_notebook(folder: Path | None = None) -> str:
+    """Set the language and the :func:`tr` translations from the running notebook.
+
+    Called by the generated setup cell of every built notebook.  A language
+    without library catalog (a preview of a new language) still gets its
+    notebook's translations; library messages then stay English.  Japanese
+    (and other CJK languages) also get a figure font with their glyphs.
+
+    Returns
+    -------
+    str
+        The language code.
+    """
+    meta = notebook_metadata(folder)
+    if meta is None:
+        language = os.environ.get("CONVLAB_LANG") or "en"
+        messages: dict = {}
+    else:
+        language = meta["language"]
+        messages = dict(meta.get("messages") or {})
+    if not isinstance(language, str) or not _CODE.match(language):
+        language = "en"
+    _state["language"], _state["messages"] = language, messages
+    if language in CJK_LANGUAGES:
+        configure_fonts(language)
+    return language
 
 
 def set_language(language: str) -> None:
@@ -79,6 +197,8 @@ def set_language(language: str) -> None:
         raise ValueError(
             f"`language` must be one of {', '.join(repr(x) for x in available)}; got {language!r}"
         )
+    if language != _state["language"]:
+        _state["messages"] = None  # the notebook's translations belong to its own language
     _state["language"] = language
 
 
@@ -89,21 +209,52 @@ def get_language() -> str:
     return _state["language"]
 
 
-def available_languages() -> tuple[str, ...]:
-    """English plus every language with a catalog under ``convlab/locales``."""
-    found = sorted(p.parent.name for p in _LOCALES.glob("*/convlab.po"))
-    return ("en", *[x for x in found if x != "en"])
+def configure_fonts(language: str | None = None) -> bool:
+    """Give Matplotlib a fallback font with the glyphs of `language` (CJK).
+
+    Latin text keeps Matplotlib's default font (DejaVu Sans); characters it
+    lacks fall back to IPAexGothic, shipped by the ``matplotlib-fontja``
+    package (a course dependency).  Returns True when the font was configured.
+    """
+    language = language or get_language()
+    if language not in CJK_LANGUAGES:
+        return False
+    return _configure_cjk_font()
 
 
 @functools.cache
-def _catalog(language: str) -> dict[tuple[str | None, str], object]:
+def _configure_cjk_font() -> bool:
+    import importlib.util
+
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    # find_spec does not import the package (importing it would switch every text to its font).
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    font = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "ipaexg.ttf"
+    if not font.is_file():
+        return False
+    font_manager.fontManager.addfont(str(font))
+    name = font_manager.FontProperties(fname=str(font)).get_name()
+    fallback = [f for f in mpl.rcParams["font.sans-serif"] if f != name]
+    mpl.rcParams["font.sans-serif"] = [*fallback[:1], name, *fallback[1:]]
+    mpl.rcParams["font.family"] = ["sans-serif"]
+    return True
+
+
+@functools.cache
+def _catalog(language: str) -> tuple[dict[tuple[str | None, str], object], object]:
+    """The finished translations of the library catalog and its plural rule."""
     import polib
 
     path = _LOCALES / language / "convlab.po"
     if not path.exists():
-        return {}
+        return {}, _plural_rule("")
+    po = polib.pofile(str(path))
     table: dict[tuple[str | None, str], object] = {}
-    for entry in polib.pofile(str(path)):
+    for entry in po:
         if entry.obsolete or entry.fuzzy:
             continue
         if entry.msgid_plural:
@@ -112,7 +263,20 @@ def _catalog(language: str) -> dict[tuple[str | None, str], object]:
                 table[(entry.msgctxt, entry.msgid)] = forms
         elif entry.msgstr:
             table[(entry.msgctxt, entry.msgid)] = entry.msgstr
-    return table
+    return table, _plural_rule(po.metadata.get("Plural-Forms", ""))
+
+
+def _plural_rule(header: str):
+    """The plural function of a ``Plural-Forms`` header (English rule if absent)."""
+    match = re.search(r"plural\s*=\s*([^;]+)", header)
+    try:
+        return _stdlib_gettext.c2py(match.group(1).strip()) if match else _english_plural
+    except (ValueError, SyntaxError):
+        return _english_plural
+
+
+def _english_plural(n: int) -> int:
+    return int(n != 1)
 
 
 def gettext(message: str) -> str:
@@ -127,18 +291,66 @@ def gettext(message: str) -> str:
     language = get_language()
     if language == "en":
         return message
-    found = _catalog(language).get((None, message))
+    found = _catalog(language)[0].get((None, message))
     return found if isinstance(found, str) else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """Translate a message with a count (Spanish and English have two forms, Japanese one)."""
+    """Translate a message with a count, by the language's ``Plural-Forms`` rule.
+
+    Examples
+    --------
+    >>> set_language("en")
+    >>> ngettext("{n} cell", "{n} cells", 2).format(n=2)
+    '2 cells'
+    """
     language = get_language()
     if language != "en":
-        forms = _catalog(language).get((None, singular))
+        table, rule = _catalog(language)
+        forms = table.get((None, singular))
         if isinstance(forms, list):
-            return forms[0] if len(forms) == 1 or n == 1 else forms[1]
+            index = rule(n)
+            return forms[index] if 0 <= index < len(forms) else forms[-1]
     return singular if n == 1 else plural
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction into the library catalog without translating it now."""
+    return message
+
+
+def translate(message: str, language: str) -> str:
+    """`message` in `language` from the library catalog, without changing the current language."""
+    if language == "en":
+        return message
+    found = _catalog(language)[0].get((None, message))
+    return found if isinstance(found, str) else message
+
+
+def tr(message: str) -> str:
+    """Translate a message of a lesson's code cell into the notebook's language.
+
+    Lesson code writes ``print(tr("pixels that wrapped:"), n)`` and, with
+    placeholders, ``tr("{n} configurations").format(n=count)``.  The
+    translations come from the notebook's metadata (written by ``convlab
+    build`` from the lesson's catalog); a message without translation stays
+    English.
+
+    Examples
+    --------
+    >>> set_language("en")
+    >>> tr("box blur")
+    'box blur'
+    """
+    if not isinstance(message, str):
+        raise TypeError(f"tr() takes a str; got {type(message).__name__}")
+    if get_language() == "en":
+        return message
+    if _state["messages"] is None:
+        meta = notebook_metadata()
+        same = meta is not None and meta["language"] == get_language()
+        _state["messages"] = dict(meta.get("messages") or {}) if same else {}
+    return _state["messages"].get(message, message)
 
 
 _ = gettext

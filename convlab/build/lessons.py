@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from functools import cached_property
 from pathlib import Path
@@ -10,7 +11,12 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-__all__ = ["Lesson", "ROLES", "discover", "repo_root", "LessonError"]
+__all__ = ["Lesson", "CodeMessage", "ROLES", "discover", "repo_root", "LessonError"]
+
+#: The function lesson code wraps its human-readable strings in (see convlab.i18n.tr).
+TR_KEYWORDS = {"tr": None}
+#: A comment above a tr() call that starts so reaches translators as a ``#.`` comment.
+TRANSLATOR_TAG = "TRANSLATORS:"
 
 #: Roles a code cell can declare with ``convlab: {role: ...}`` metadata.
 ROLES = ("solution", "tests", "readonly")
@@ -51,6 +57,46 @@ class Lesson:
     def needs_tensorflow(self) -> bool:
         return bool(self.notebook.metadata.get("convlab", {}).get("tensorflow", False))
 
+    @cached_property
+    def cell_lines(self) -> list[int]:
+        """The 1-based line of the source file where each cell's content starts."""
+        return _cell_lines(self.path.read_text(encoding="utf-8"), self.notebook.cells)
+
+    def code_messages(self) -> list[CodeMessage]:
+        """The ``tr("...")`` literals of the code cells, in order (duplicates included).
+
+        Extraction is Babel's Python extractor with keyword ``tr``, so only
+        literal strings count; a ``# TRANSLATORS:`` comment right above the call
+        becomes a comment for translators.
+        """
+        from babel.messages.extract import extract
+
+        found = []
+        lines = self.cell_lines
+        for index, cell in enumerate(self.notebook.cells):
+            if cell.cell_type != "code" or "tr(" not in cell.source:
+                continue
+            source = _without_magics(cell.source)
+            code_lines = source.splitlines()
+            _check_tr_calls(source, f"{self.slug}, cell {index}")
+            for lineno, message, comments, _context in extract(
+                "python",
+                io.BytesIO(source.encode("utf-8")),
+                keywords=TR_KEYWORDS,
+                comment_tags=(TRANSLATOR_TAG,),
+                strip_comment_tags=True,
+            ):
+                if not isinstance(message, str) or not message:
+                    raise LessonError(
+                        f"{self.slug}, cell {index}, line {lineno}: tr() takes one literal, "
+                        "non-empty string (placeholders with .format(), never an f-string)"
+                    )
+                code = code_lines[lineno - 1].strip() if lineno <= len(code_lines) else ""
+                found.append(
+                    CodeMessage(message, index, lines[index] + lineno - 1, code, tuple(comments))
+                )
+        return found
+
     def messages(self) -> list[tuple[int, str]]:
         """The translatable messages: ``(cell_index, markdown_source)`` per markdown cell."""
         return [
@@ -58,6 +104,60 @@ class Lesson:
             for i, cell in enumerate(self.notebook.cells)
             if cell.cell_type == "markdown" and message_of(cell)
         ]
+
+
+@dataclasses.dataclass(frozen=True)
+class CodeMessage:
+    """One ``tr("...")`` string of a lesson's code cell."""
+
+    msgid: str
+    cell: int  # index of the cell in the lesson
+    line: int  # line in the lesson's source file
+    code: str  # the code line holding the call (context for translators)
+    comments: tuple[str, ...] = ()
+
+
+def _check_tr_calls(source: str, where: str) -> None:
+    """Every tr() call must take one literal string (extraction is static)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr":
+            arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value):
+                raise LessonError(
+                    f"{where}, line {node.lineno}: tr() takes one literal, non-empty string "
+                    "(placeholders with .format(), never an f-string)"
+                )
+
+
+def _without_magics(source: str) -> str:
+    """The cell's code with IPython magics and shell escapes commented out (for tokenizing)."""
+    return "\n".join(
+        "#" + line if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
+
+
+def _cell_lines(text: str, cells) -> list[int]:
+    """Line (1-based) where each cell's source starts in a MyST file, found in order."""
+    lines = text.splitlines()
+    result, pos = [], 0
+    for cell in cells:
+        body = cell.source.strip("\n").splitlines()
+        first = next((x for x in body if x.strip()), None)
+        at = pos
+        if first is not None:
+            for i in range(pos, len(lines)):
+                if lines[i] == first:
+                    at = i
+                    break
+        result.append(at + 1)
+        pos = at + max(1, len(body))
+    return result
 
 
 def message_of(cell) -> str:

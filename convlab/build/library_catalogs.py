@@ -28,7 +28,7 @@ from pathlib import Path
 __all__ = ["Message", "catalog_path", "check", "extract", "extract_messages", "update"]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 _METHOD_MAP = [("**/locales/**", "ignore"), ("**.py", "python")]
 _PLURAL_FORMS = {
     "es": "nplurals=2; plural=(n != 1);",

@@ -7,12 +7,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from convlab.build.catalogs import languages
 from convlab.build.lessons import discover, repo_root
-from convlab.i18n import LANGUAGES
 
 ROOT = repo_root()
 LESSONS = discover(ROOT)
 SLUGS = [lesson.slug for lesson in LESSONS]
+#: The course's languages: English plus those with catalogs under course/locales.
+LANGUAGES = languages(ROOT)
 
 
 def built_notebook(language: str, part: str, slug: str) -> nbformat.NotebookNode:
@@ -61,6 +63,12 @@ A first paragraph.
 +++
 
 A second paragraph.
+
+```{code-cell} ipython3
+# TRANSLATORS: a count of pixels follows.
+print(tr("pixels that wrapped:"), 3)
+print(tr("{n} of {total} agree").format(n=1, total=2))
+```
 
 ```{code-cell} ipython3
 ---

@@ -8,9 +8,8 @@ import pytest
 
 from convlab.build.course import check_stale
 from convlab.build.lessons import LessonError, discover
-from convlab.i18n import LANGUAGES
 
-from .conftest import LESSONS, ROOT, SLUGS, built_notebook
+from .conftest import LANGUAGES, LESSONS, ROOT, SLUGS, built_notebook
 
 
 def test_built_notebooks_are_not_stale():
@@ -33,7 +32,8 @@ def test_source_code_cells_are_identical_across_languages(slug):
         ]
         for language in LANGUAGES
     }
-    assert "convlab.set_language(convlab.detect_language())" in codes["en"][0]
+    assert "from convlab.i18n import tr" in codes["en"][0]
+    assert "convlab.i18n.setup_notebook()" in codes["en"][0]
     assert codes["es"] == codes["en"] and codes["ja"] == codes["en"]
 
 

@@ -9,9 +9,8 @@ from convlab.build import catalogs
 from convlab.build.course import build
 from convlab.build.lessons import discover
 from convlab.build.notebooks import TranslationError
-from convlab.i18n import LANGUAGES
 
-from .conftest import LESSONS, ROOT
+from .conftest import LANGUAGES, LESSONS, ROOT
 
 
 def test_every_shipped_language_has_every_message_translated():
@@ -26,7 +25,8 @@ def test_catalogs_are_up_to_date_with_the_lessons(language):
     for lesson in LESSONS:
         po = polib.pofile(str(catalogs.catalog_path(lesson, language, ROOT)))
         active = {e.msgid for e in po if not e.obsolete}
-        assert active == {m for _, m in lesson.messages()}, lesson.slug
+        wanted = {m for _, m in lesson.messages()} | {m.msgid for m in lesson.code_messages()}
+        assert active == wanted, lesson.slug
 
 
 def _translate_all(root, language, prefix):
@@ -45,7 +45,7 @@ def test_new_language_starts_untranslated_and_is_reported_by_lesson_and_message(
     problems = catalogs.check(lessons, ["es"], tmp_course)
     assert [(p.language, p.lesson, p.kind) for p in problems] == [
         ("es", "00-smoke", "untranslated")
-    ] * 2
+    ] * 4
     assert "00-smoke" in str(problems[0]) and "Smoke test" in str(problems[0])
 
 
@@ -66,6 +66,11 @@ def test_changed_english_marks_translation_fuzzy_and_fails_the_build(tmp_course)
     po = polib.pofile(str(catalogs.catalog_path(lessons[0], "es", tmp_course)))
     fuzzy = po.find("A second, longer paragraph.")
     assert fuzzy.msgstr == "ES: A second paragraph." and "fuzzy" in fuzzy.flags
+    assert fuzzy.previous_msgid == "A second paragraph."  # "#| msgid" for PO editors
+    # ... and it survives the next update (Babel alone would drop it).
+    catalogs.update(lessons, ["es"], tmp_course)
+    po = polib.pofile(str(catalogs.catalog_path(lessons[0], "es", tmp_course)))
+    assert po.find("A second, longer paragraph.").previous_msgid == "A second paragraph."
 
     with pytest.raises(TranslationError, match=r"es: 00-smoke: fuzzy message: 'A second, longer"):
         build(["es"], root=tmp_course)
@@ -75,3 +80,60 @@ def test_update_is_idempotent(tmp_course):
     lessons = discover(tmp_course)
     assert catalogs.update(lessons, ["es", "ja"], tmp_course)
     assert catalogs.update(lessons, ["es", "ja"], tmp_course) == []
+
+
+def test_code_strings_are_extracted_with_context_for_translators(tmp_course):
+    lesson = discover(tmp_course)[0]
+    pot = catalogs.template(lesson)
+    wrapped = pot.get("pixels that wrapped:")
+    assert wrapped is not None and wrapped.locations[0][0] == "course/lessons/00-smoke.md"
+    line = wrapped.locations[0][1]
+    text = (tmp_course / "course" / "lessons" / "00-smoke.md").read_text().splitlines()
+    assert 'tr("pixels that wrapped:")' in text[line - 1], "the reference points at the code"
+    assert "a count of pixels follows." in wrapped.auto_comments
+    assert any(c.startswith("code: print(tr(") for c in wrapped.auto_comments)
+    braces = pot.get("{n} of {total} agree")
+    assert "python-brace-format" in braces.flags
+    assert any("{n}, {total}" in c for c in braces.auto_comments)
+    assert "python-brace-format" not in wrapped.flags
+
+
+def test_translated_code_strings_travel_in_the_notebook_metadata(tmp_course):
+    from convlab.build.notebooks import render
+
+    lessons = discover(tmp_course)
+    catalogs.update(lessons, ["es"], tmp_course)
+    _translate_all(tmp_course, "es", "ES:")
+    nb = render(lessons[0], "es", catalogs.translations(lessons[0], "es", tmp_course))
+    assert nb.metadata["convlab"]["language"] == "es"
+    assert nb.metadata["convlab"]["messages"] == {
+        "pixels that wrapped:": "ES: pixels that wrapped:",
+        "{n} of {total} agree": "ES: {n} of {total} agree",
+    }
+    english = render(lessons[0], "en", catalogs.translations(lessons[0], "en", tmp_course))
+    assert english.metadata["convlab"]["messages"] == {}
+    assert [c.source for c in nb.cells if c.cell_type == "code"] == [
+        c.source for c in english.cells if c.cell_type == "code"
+    ]
+
+
+def test_placeholders_must_survive_translation(tmp_course):
+    lessons = discover(tmp_course)
+    catalogs.update(lessons, ["es"], tmp_course)
+    path = _translate_all(tmp_course, "es", "ES:")
+    po = polib.pofile(str(path))
+    po.find("{n} of {total} agree").msgstr = "{n} de {todos} coinciden"
+    po.save(str(path))
+    problems = catalogs.check(lessons, ["es"], tmp_course)
+    assert [(p.kind, p.msgid) for p in problems] == [
+        ("placeholders differ", "{n} of {total} agree")
+    ]
+
+
+def test_tr_takes_only_literals(tmp_course):
+    from convlab.build.lessons import LessonError
+
+    path = tmp_course / "course" / "lessons" / "00-smoke.md"
+    path.write_text(path.read_text().replace('tr("pixels that wrapped:")', 'tr(f"{x} wrapped")'))
+    with pytest.raises(LessonError, match="literal"):
+        discover(tmp_course)[0].code_messages()
