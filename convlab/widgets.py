@@ -733,12 +733,13 @@ def _shrink(image: np.ndarray, size: int, shrink: str, blur: str) -> np.ndarray:
     """One step of lesson 10's mosaic: block mean or one pixel per block, then a blur."""
     from .convolution import correlate2d
     from .kernels import gaussian_kernel
-    from .pixelation import block_mean
+    from .pixelation import _sample_index, block_mean
 
     if shrink == "mean":
         small = block_mean(image, size)
-    else:
-        small = image[size // 2 :: size, size // 2 :: size]
+    else:  # the centre pixel of each block (clipped in a partial block), as convlab.mosaic
+        rows, cols = _sample_index(image.shape[0], size), _sample_index(image.shape[1], size)
+        small = image[np.ix_(rows, cols)]
     if blur != "none":
         small = correlate2d(small, gaussian_kernel(5, 1.0), padding="same", mode=blur)
     return small
