@@ -47,9 +47,14 @@ _SUBMODULE_ATTRS = {
         "depthwise_param_count",
         "separable_conv2d_param_count",
     ],
-    "pixelation": ["mosaic"],  # not "mosaic": a module named like its function would shadow it
+    "pixelation": [
+        "mosaic",
+        "block_mean",
+        "enlarge_nearest",
+        "pixelate",
+    ],  # not "mosaic": a module named like its function would shadow it
     "edges": ["sobel_gradients", "gradient_magnitude", "gradient_angle"],
-    "data": ["sample_image", "astronaut", "camera", "coffee"],
+    "data": ["sample_image", "astronaut", "camera", "coffee", "zone_plate", "stripes"],
 }
 
 __getattr__, __dir__, __all__ = _lazy.attach(

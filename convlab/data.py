@@ -19,7 +19,15 @@ import numpy as np
 from ._validation import _describe, quote_list
 from .i18n import gettext as _
 
-__all__ = ["SAMPLE_IMAGES", "sample_image", "astronaut", "camera", "coffee"]
+__all__ = [
+    "SAMPLE_IMAGES",
+    "sample_image",
+    "astronaut",
+    "camera",
+    "coffee",
+    "zone_plate",
+    "stripes",
+]
 
 #: Images ``sample_image`` knows, all bundled with scikit-image.
 SAMPLE_IMAGES = ("astronaut", "camera", "chelsea", "coffee", "coins", "moon", "rocket", "text")
@@ -194,3 +202,76 @@ def coffee() -> np.ndarray:
     ((960, 1280, 3), dtype('uint8'))
     """
     return sample_image("coffee", size=(960, 1280))
+
+
+# ----------------------------------------------------------------------------
+# synthetic patterns (lesson 10, aliasing)
+
+
+def zone_plate(size: int = 512) -> np.ndarray:
+    """A zone plate: rings whose frequency grows linearly from the centre.
+
+    ``0.5 + 0.5 * cos(pi * r**2 / size)`` with ``r`` the distance in pixels
+    from the centre.  The local frequency at distance ``r`` is ``r / size``
+    cycles per pixel: 0 at the centre, 0.5 (the most a grid of pixels can
+    hold, the Nyquist frequency) at the middle of each edge.  Keeping every
+    ``k``-th pixel can only hold ``0.5 / k``, so rings farther than
+    ``size / (2 k)`` from the centre come out as false patterns (aliasing).
+
+    Introduced in lesson 10, mosaic, downsampling and aliasing.
+
+    Parameters
+    ----------
+    size : int, default 512
+        Side of the square image in pixels, >= 2.
+
+    Returns
+    -------
+    (size, size) ndarray of float64
+        Values in [0, 1].
+
+    Examples
+    --------
+    >>> plate = zone_plate(8)
+    >>> plate.shape, float(plate.min()) >= 0, float(plate.max()) <= 1
+    ((8, 8), True, True)
+    >>> float(zone_plate(64)[32, 32])  # the centre is white
+    1.0
+    """
+    from ._validation import check_int
+
+    size = check_int(size, name="size", minimum=2)
+    offset = np.arange(size) - size // 2
+    r2 = offset[:, np.newaxis] ** 2 + offset[np.newaxis, :] ** 2
+    return 0.5 + 0.5 * np.cos(np.pi * r2 / size)
+
+
+def stripes(shape=(64, 256), period: float = 2.5) -> np.ndarray:
+    """Vertical stripes: ``0.5 + 0.5 * cos(2 * pi * x / period)``.
+
+    Introduced in lesson 10, mosaic, downsampling and aliasing.
+
+    Parameters
+    ----------
+    shape : (int, int), default (64, 256)
+        Height and width in pixels.
+    period : float, default 2.5
+        Pixels per stripe (dark and light), > 0.  Below 2 the stripes are
+        finer than a grid of pixels can hold, and already alias.
+
+    Returns
+    -------
+    ndarray of float64, shape `shape`
+        Values in [0, 1]; every row is the same.
+
+    Examples
+    --------
+    >>> stripes((1, 4), period=4.0).round(3)
+    array([[1. , 0.5, 0. , 0.5]])
+    """
+    from ._validation import check_pair, check_real
+
+    height, width = check_pair(shape, name="shape")
+    period = check_real(period, name="period", positive=True)
+    row = 0.5 + 0.5 * np.cos(2 * np.pi * np.arange(width) / period)
+    return np.repeat(row[np.newaxis, :], height, axis=0)

@@ -20,7 +20,9 @@ Introduced in:
 * lesson 04, strides and output shapes: :func:`stride_explorer`;
 * lesson 05, pooling: :func:`pooling_explorer`;
 * lesson 06, Keras Conv2D: :func:`conv2d_explorer`;
-* lesson 07, depthwise vs Conv2D: :func:`depthwise_explorer`.
+* lesson 07, depthwise vs Conv2D: :func:`depthwise_explorer`;
+* lesson 10, mosaic, downsampling and aliasing: :func:`mosaic_explorer`,
+  :func:`aliasing_explorer`.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ __all__ = [
     "conv2d_explorer",
     "depthwise_explorer",
     "depthwise_filters",
+    "mosaic_explorer",
+    "aliasing_explorer",
     "default_kernels",
 ]
 
@@ -779,5 +783,166 @@ def depthwise_explorer(image) -> Explorer:
             "red": Control(_("red"), "box blur", options=_options(names)),
             "green": Control(_("green"), "identity", options=_options(names)),
             "blue": Control(_("blue"), "outline", options=_options(names)),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------
+# lesson 10
+
+
+def _shrink(image: np.ndarray, size: int, shrink: str, blur: str) -> np.ndarray:
+    """One step of lesson 10's mosaic: block mean or one pixel per block, then a blur."""
+    from .convolution import correlate2d
+    from .kernels import gaussian_kernel
+    from .pixelation import _sample_index, block_mean
+
+    if shrink == "mean":
+        small = block_mean(image, size)
+    else:  # the centre pixel of each block (clipped in a partial block), as convlab.mosaic
+        rows, cols = _sample_index(image.shape[0], size), _sample_index(image.shape[1], size)
+        small = image[np.ix_(rows, cols)]
+    if blur != "none":
+        small = correlate2d(small, gaussian_kernel(5, 1.0), padding="same", mode=blur)
+    return small
+
+
+def mosaic_explorer(image, *, max_size: int = 40) -> Explorer:
+    """A mosaic in three steps: shrink (block mean or one pixel), optionally blur, enlarge.
+
+    Two panels: the image and its mosaic, enlarged back to the image's size
+    by nearest neighbour.  The blur is a 5 x 5 Gaussian (sigma 1) on the
+    small image, with zero (``'constant'``) or ``'reflect'`` borders, so the
+    dark frame zeros leave can be seen.
+
+    Introduced in lesson 10, mosaic, downsampling and aliasing.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (H, W, 3)
+        The image (floats in [0, 1] or uint8).
+    max_size : int, default 40
+        Largest block size offered.
+
+    Returns
+    -------
+    Explorer
+        With controls ``size``, ``shrink`` (``'mean'``, ``'pixel'``) and
+        ``blur`` (``'none'``, ``'constant'``, ``'reflect'``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = mosaic_explorer(np.ones((12, 12))).figure(size=4, blur="constant")
+    >>> len(fig.axes)
+    2
+    """
+    from .pixelation import enlarge_nearest
+
+    image = np.asarray(image)
+    if image.ndim not in (2, 3):
+        raise ValueError(f"`image` must have shape (H, W) or (H, W, 3); got shape {image.shape}")
+    if image.dtype == np.uint8:
+        image = image / 255.0
+    max_size = max(1, min(int(max_size), *image.shape[:2]))
+    h, w = image.shape[:2]
+
+    def render(size, shrink, blur):
+        small = _shrink(image, size, shrink, blur)
+        grown = np.clip(enlarge_nearest(small, size)[:h, :w], 0, 1)
+        title = _("mosaic: {h}x{w} blocks of {size}x{size}").format(
+            h=small.shape[0], w=small.shape[1], size=size
+        )
+        return plotting.show_images([image, grown], [_("image"), title], vmin=0, vmax=1, size=4)
+
+    return Explorer(
+        render,
+        {
+            "size": Control(_("block size"), min(12, max_size), low=1, high=max_size),
+            "shrink": Control(
+                _("shrink"),
+                "mean",
+                options=((_("block mean"), "mean"), (_("one pixel per block"), "pixel")),
+            ),
+            "blur": Control(
+                _("blur"),
+                "none",
+                options=(
+                    (_("none"), "none"),
+                    (_("Gaussian, zero borders"), "constant"),
+                    (_("Gaussian, reflect borders"), "reflect"),
+                ),
+            ),
+        },
+    )
+
+
+def aliasing_explorer(pattern, *, max_factor: int = 8) -> Explorer:
+    """Shrink a fine pattern k times: keep every k-th pixel, blur first, or average blocks.
+
+    Two panels: the pattern and the shrunk image, enlarged back by nearest
+    neighbour so both show at the same scale.  ``'blur'`` is a Gaussian of
+    sigma ``k / 2`` (``'reflect'`` borders) before keeping every k-th pixel.
+
+    Introduced in lesson 10, mosaic, downsampling and aliasing.
+
+    Parameters
+    ----------
+    pattern : array_like, shape (H, W)
+        A grayscale pattern in [0, 1], such as :func:`convlab.zone_plate`.
+    max_factor : int, default 8
+        Largest shrink factor offered.
+
+    Returns
+    -------
+    Explorer
+        With controls ``factor`` and ``method`` (``'subsample'``, ``'blur'``,
+        ``'mean'``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = aliasing_explorer(np.zeros((16, 16))).figure(factor=4, method="blur")
+    >>> len(fig.axes)
+    2
+    """
+    from .kernels import gaussian_kernel1d
+    from .pixelation import block_mean, enlarge_nearest
+    from .separable import separable_correlate2d
+
+    pattern = np.asarray(pattern, dtype=float)
+    if pattern.ndim != 2:
+        raise ValueError(f"`pattern` must be a 2-D (H, W) array; got shape {pattern.shape}")
+    h, w = pattern.shape
+
+    def render(factor, method):
+        k = int(factor)
+        if method == "mean":
+            small = block_mean(pattern, k)
+        elif method == "blur" and k > 1:
+            sigma = k / 2
+            g = gaussian_kernel1d(2 * int(np.ceil(3 * sigma)) + 1, sigma)
+            small = separable_correlate2d(pattern, g, g, padding="same", mode="reflect")[::k, ::k]
+        else:
+            small = pattern[::k, ::k]
+        grown = enlarge_nearest(small, k)[:h, :w]
+        title = _("shrunk {k} times: {h}x{w}").format(k=k, h=small.shape[0], w=small.shape[1])
+        return plotting.show_images(
+            [pattern, grown], [_("pattern"), title], vmin=0, vmax=1, size=4, annotate=False
+        )
+
+    return Explorer(
+        render,
+        {
+            "factor": Control(_("shrink factor k"), min(4, max_factor), low=1, high=max_factor),
+            "method": Control(
+                _("method"),
+                "subsample",
+                options=(
+                    (_("keep every k-th pixel"), "subsample"),
+                    (_("blur, then keep every k-th pixel"), "blur"),
+                    (_("block mean"), "mean"),
+                ),
+            ),
         },
     )

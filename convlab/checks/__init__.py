@@ -22,7 +22,8 @@ gray and color images, uint8, float32 and float64 inputs.
 
 Exercises written "from scratch" (``correlate_valid``, ``convolve_valid``,
 ``pad_image``, ``correlate_same``, ``correlate_strided``, ``max_pool2d``,
-``avg_pool2d``; ``from_scratch=True`` by default) fail when
+``avg_pool2d``, ``block_mean``, ``enlarge_nearest``, ``pixelate``;
+``from_scratch=True`` by default) fail when
 the student's function calls the reference solution or a library convolution,
 filter or padding function, however it was bound; see
 ``convlab.checks._scratch`` for the list and how calls are seen.
@@ -94,6 +95,8 @@ from . import (
     lesson07,
     lesson08,
     lesson09,
+    lesson10,
+    lesson11,
 )
 from ._errors import CheckFailed, TamperingDetected
 from ._integrity import ReadOnlyModule, verify
@@ -107,6 +110,7 @@ __all__ = [
     "avg_pool2d",
     "avg_pool_kernel",
     "bgr_to_rgb",
+    "block_mean",
     "blur_kernel",
     "blur_separable",
     "brighten",
@@ -121,11 +125,15 @@ __all__ = [
     "edge_map",
     "gaussian_1d",
     "gradient_magnitude",
+    "enlarge_nearest",
+    "fastest_method",
     "identity_kernel",
     "image_info",
+    "macs_per_pixel",
     "max_pool2d",
     "pad_image",
     "param_counts",
+    "pixelate",
     "run",
     "same_pad_width",
     "same_padding",
@@ -133,6 +141,7 @@ __all__ = [
     "scan_source",
     "separate",
     "sobel_gradients",
+    "time_median",
     "to_grayscale",
     "valid_output_size",
     "verify",
@@ -451,6 +460,72 @@ def edge_map(student_fn, *, hidden: bool = False, seed: int | None = None) -> No
     _check(lesson09.EdgeMap(), student_fn, hidden, seed)
 
 
+def block_mean(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``block_mean(image, size)`` (lesson 10): area downsampling, from scratch.
+
+    The mean of each ``size x size`` block; partial blocks at the bottom and
+    right edges average the pixels they have, so the output is
+    ``(ceil(H / size), ceil(W / size)[, C])``.  Parameters, raises: as
+    :func:`correlate_valid`.
+    """
+    _check(lesson10.BlockMean(), student_fn, hidden, seed, from_scratch)
+
+
+def enlarge_nearest(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``enlarge_nearest(image, size)`` (lesson 10): each pixel a size x size block.
+
+    Library resizing is refused while `from_scratch` is true.  Parameters,
+    raises: as :func:`correlate_valid`.
+    """
+    _check(lesson10.EnlargeNearest(), student_fn, hidden, seed, from_scratch)
+
+
+def pixelate(
+    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+) -> None:
+    """Check ``pixelate(image, size, box=None)`` (lesson 10): block means enlarged back.
+
+    ``box = (top, left, bottom, right)`` limits the mosaic to that region,
+    blocks starting at its top-left corner.  Parameters, raises: as
+    :func:`correlate_valid`.
+    """
+    _check(lesson10.Pixelate(), student_fn, hidden, seed, from_scratch)
+
+
+def macs_per_pixel(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``macs_per_pixel(k, method) -> int`` (lesson 11), 'direct' or 'separable'.
+
+    Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson11.MacsPerPixel(), student_fn, hidden, seed)
+
+
+def time_median(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``time_median(fn, *args, repeat=5, warmup=1, clock=time.perf_counter)`` (lesson 11).
+
+    The check passes a fake clock and a fake `fn` whose calls advance it by
+    known durations: the function must call ``fn(*args)`` warmup + repeat
+    times, read the time with `clock` and return the median of the timed
+    runs, in seconds.  Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson11.TimeMedian(), student_fn, hidden, seed)
+
+
+def fastest_method(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+    """Check ``fastest_method(rows, k) -> str`` (lesson 11).
+
+    `rows` are dicts like ``convlab bench``'s (``method``, ``kernel_size``,
+    ``median_s``, ``ratio_to_opencv``); the answer is the method with the
+    smallest measured ``median_s`` at kernel size `k` (NaN: not measured).
+    Parameters, raises: as :func:`image_info`.
+    """
+    _check(lesson11.FastestMethod(), student_fn, hidden, seed)
+
+
 #: Check name -> check function (read-only).
 REGISTRY = _types.MappingProxyType(
     {
@@ -482,6 +557,12 @@ REGISTRY = _types.MappingProxyType(
         "sobel_gradients": sobel_gradients,
         "gradient_magnitude": gradient_magnitude,
         "edge_map": edge_map,
+        "block_mean": block_mean,
+        "enlarge_nearest": enlarge_nearest,
+        "pixelate": pixelate,
+        "macs_per_pixel": macs_per_pixel,
+        "time_median": time_median,
+        "fastest_method": fastest_method,
     }
 )
 

@@ -27,6 +27,12 @@ Forbidden groups
     ``numpy``'s ``multiarray.correlate``...) are listed too, so a library built
     on top of them (``skimage.filters``) is caught as well;
     ``skimage.measure.block_reduce`` (pooling by another name).
+``"resize"`` (downsampling and enlarging exercises of lesson 10)
+    ``convlab.pixelation`` and ``convlab.pooling``; ``cv2.resize``, ``pyrDown``,
+    ``pyrUp``, ``warpAffine``, ``remap``; ``skimage.transform`` ``resize``,
+    ``rescale``, ``downscale_local_mean``, pyramids and ``warp``;
+    ``skimage.measure.block_reduce``; ``scipy.ndimage`` ``zoom`` and the
+    geometric transforms; TensorFlow's and PyTorch's resizing.
 ``"shapes"`` (output-size exercises of lesson 04)
     ``convlab.shapes`` (``conv_output_size``, ``same_padding``...) and ``convlab.tf``.
 ``"pad"`` (padding exercises)
@@ -162,6 +168,28 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
             "max_pool2d",
             "avg_pool2d",
         ),
+    },
+    "resize": {
+        "convlab.pixelation": (_ALL,),
+        "convlab.pooling": (_ALL,),
+        "cv2": ("resize", "pyrDown", "pyrUp", "warpAffine", "remap"),
+        "skimage.transform": (
+            "resize",
+            "rescale",
+            "downscale_local_mean",
+            "pyramid_reduce",
+            "pyramid_expand",
+            "warp",
+        ),
+        "skimage.measure": ("block_reduce",),
+        "scipy.ndimage": ("zoom", "map_coordinates", "affine_transform", "uniform_filter"),
+        "scipy.ndimage._nd_image": ("zoom_shift", "geometric_transform", "uniform_filter1d"),
+        "tensorflow.python.ops.gen_image_ops": (
+            "resize_area",
+            "resize_bilinear",
+            "resize_nearest_neighbor",
+        ),
+        "torch.nn.functional": ("interpolate", "avg_pool2d"),
     },
     "shapes": {
         "convlab.shapes": (_ALL,),

@@ -184,3 +184,47 @@ def gradient_magnitude(gx, gy):
 
 def edge_map(image, threshold):
     return gradient_magnitude(*sobel_gradients(image)) > threshold
+
+
+def block_mean(image, size):
+    image = np.asarray(image, dtype=np.float64)
+    h, w = image.shape[:2]
+    out = np.zeros((-(-h // size), -(-w // size), *image.shape[2:]))
+    for y in range(out.shape[0]):
+        for x in range(out.shape[1]):
+            out[y, x] = image[y * size : (y + 1) * size, x * size : (x + 1) * size].mean(
+                axis=(0, 1)
+            )
+    return out
+
+
+def enlarge_nearest(image, size):
+    return np.repeat(np.repeat(image, size, axis=0), size, axis=1)
+
+
+def pixelate(image, size, box=None):
+    out = np.array(image, dtype=np.float64)
+    top, left, bottom, right = box if box is not None else (0, 0, *out.shape[:2])
+    grown = enlarge_nearest(block_mean(out[top:bottom, left:right], size), size)
+    out[top:bottom, left:right] = grown[: bottom - top, : right - left]
+    return out
+
+
+def macs_per_pixel(k, method):
+    return k * k if method == "direct" else 2 * k
+
+
+def time_median(fn, *args, repeat=5, warmup=1, clock=None):
+    for _ in range(warmup):
+        fn(*args)
+    durations = []
+    for _ in range(repeat):
+        start = clock()
+        fn(*args)
+        durations.append(clock() - start)
+    return float(np.median(durations))
+
+
+def fastest_method(rows, k):
+    here = [r for r in rows if r["kernel_size"] == k and not np.isnan(r["median_s"])]
+    return min(here, key=lambda r: r["median_s"])["method"]

@@ -64,6 +64,14 @@ MISTAKES = {
         r"gradient_magnitude\(gx, gy\) > threshold",
         "gradient_magnitude(gx, gy) >= threshold",
     ),
+    # the box read as (left, top, right, bottom)
+    "10-mosaic-and-aliasing": (
+        "pixelate",
+        r"top, left, bottom, right = box",
+        "left, top, right, bottom = box",
+    ),
+    # the mean of the timed runs instead of their median
+    "11-speed": ("time_median", r"statistics\.median\(durations\)", "statistics.fmean(durations)"),
 }
 SLUGS = [lesson.slug for lesson in discover()]
 

@@ -124,3 +124,60 @@ def test_bench_without_tf_does_not_import_tensorflow(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Targets (reported, not enforced)" in result.stdout
+
+
+# -- the GPU results file ------------------------------------------------------
+
+
+def _record(**changes):
+    record = {
+        "schema": bench.DEVICE_SCHEMA,
+        "device": {"tensorflow": "/GPU:0", "kind": "GPU", "name": "Example GPU"},
+        "recorded": "2026-01-01T00:00:00+00:00",
+        "machine": "x86_64",
+        "versions": "numpy",
+        "image": "coffee",
+        "rows": [],
+        "transfer": {"bytes": 1, "host_to_device_s": 1.0, "device_to_host_s": 1.0},
+    }
+    record.update(changes)
+    return record
+
+
+def test_gpu_results_round_trip_and_missing_file(tmp_path):
+    path = tmp_path / "sub" / "gpu.json"
+    assert bench.read_gpu_results(path) is None
+    bench.write_device_results(_record(), path)
+    assert bench.read_gpu_results(path) == _record()
+
+
+def test_gpu_results_path_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv(bench.GPU_RESULTS_ENV, str(tmp_path / "x.json"))
+    assert bench.gpu_results_path() == tmp_path / "x.json"
+    monkeypatch.delenv(bench.GPU_RESULTS_ENV)
+    assert bench.gpu_results_path().parts[-2:] == ("bench_results", "gpu.json")
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("{not json", "invalid JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"schema": 1}', "missing device, recorded"),
+        (None, "schema 99"),
+    ],
+)
+def test_bad_gpu_results_files_are_explained(tmp_path, content, match):
+    import json
+
+    path = tmp_path / "gpu.json"
+    path.write_text(json.dumps(_record(schema=99)) if content is None else content)
+    with pytest.raises(ValueError, match=match):
+        bench.read_gpu_results(path)
+
+
+def test_no_committed_gpu_file_holds_numbers_without_provenance():
+    """If a GPU results file ships with the package, it is a complete, valid record."""
+    record = bench.read_gpu_results(bench.gpu_results_path())
+    if record is not None:
+        assert record["device"]["kind"] == "GPU" and record["rows"] and record["recorded"]

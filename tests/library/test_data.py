@@ -69,3 +69,47 @@ def test_data_errors():
         sample_image("camera", size=100)
     with pytest.raises(TypeError, match=r"^`gray` must be a bool"):
         sample_image("camera", gray="yes")
+
+
+# -- synthetic patterns (lesson 10) ---------------------------------------------
+
+
+def test_zone_plate_frequency_grows_linearly_with_the_radius():
+    from convlab import zone_plate
+
+    n = 256
+    plate = zone_plate(n)
+    assert plate.shape == (n, n) and plate.min() >= 0 and plate.max() <= 1
+    assert plate[n // 2, n // 2] == 1.0
+    # Along the middle row the phase is pi * x**2 / n: the local frequency x / n cycles per pixel.
+    row = plate[n // 2, n // 2 :]
+    x = np.arange(row.size)
+    np.testing.assert_allclose(row, 0.5 + 0.5 * np.cos(np.pi * x**2 / n), atol=1e-12)
+    segment = row[96:128] - 0.5  # frequencies 96/256 .. 128/256 cycles per pixel
+    crossings = np.count_nonzero(np.diff(np.sign(segment)) != 0)
+    expected = 2 * (128**2 - 96**2) / (2 * n)  # two zero crossings per cycle
+    assert abs(crossings - expected) <= 2
+
+
+def test_stripes_have_the_asked_period():
+    from convlab import stripes
+
+    image = stripes((4, 200), period=2.5)
+    assert image.shape == (4, 200)
+    spectrum = np.abs(np.fft.rfft(image[0] - image[0].mean()))
+    frequency = np.fft.rfftfreq(200)[np.argmax(spectrum)]
+    assert frequency == pytest.approx(1 / 2.5)
+    np.testing.assert_array_equal(image[0], image[3])
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda: __import__("convlab").zone_plate(1), ValueError),
+        (lambda: __import__("convlab").zone_plate(8.0), TypeError),
+        (lambda: __import__("convlab").stripes((4, 4), period=0), ValueError),
+    ],
+)
+def test_patterns_reject_bad_arguments(call, error):
+    with pytest.raises(error):
+        call()

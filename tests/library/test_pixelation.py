@@ -102,3 +102,75 @@ def test_package_attribute_is_the_function_even_after_importing_the_module():
 
     assert convlab.mosaic is convlab.pixelation.mosaic
     assert callable(convlab.mosaic)
+
+
+# ----------------------------------------------------------------------------
+# block_mean, enlarge_nearest, pixelate (lesson 10)
+
+import cv2  # noqa: E402
+import skimage.measure  # noqa: E402
+import skimage.transform  # noqa: E402
+
+from convlab import block_mean, enlarge_nearest, pixelate  # noqa: E402
+
+
+@pytest.mark.parametrize("shape", [(8, 8), (7, 10), (5, 6, 3), (1, 1), (9, 4, 1)])
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 16])
+def test_block_mean_equals_skimage_block_reduce_of_the_pixels_present(shape, size):
+    image = np.random.default_rng(2).integers(0, 256, shape).astype(np.uint8)
+    block = (size, size) + (1,) * (len(shape) - 2)
+    oracle = skimage.measure.block_reduce(image.astype(float), block, np.nanmean, cval=np.nan)
+    out = block_mean(image, size)
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out, oracle, atol=1e-12)
+
+
+@pytest.mark.parametrize("size", [2, 3, 4])
+def test_block_mean_equals_opencv_inter_area_and_downscale_local_mean_on_whole_blocks(size):
+    image = np.random.default_rng(3).random((12 * size, 6 * size, 3)).astype(np.float32)
+    h, w = image.shape[:2]
+    area = cv2.resize(image, (w // size, h // size), interpolation=cv2.INTER_AREA)
+    out = block_mean(image, size)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, area, atol=1e-6)
+    local = skimage.transform.downscale_local_mean(image, (size, size, 1))
+    np.testing.assert_allclose(out, local, atol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (4, 2, 3), (1, 1)])
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_enlarge_nearest_equals_opencv_and_skimage_nearest(shape, size):
+    image = np.random.default_rng(4).integers(0, 256, shape).astype(np.uint8)
+    out = enlarge_nearest(image, size)
+    assert out.dtype == np.uint8 and out.shape[:2] == (shape[0] * size, shape[1] * size)
+    nearest = cv2.resize(image, None, fx=size, fy=size, interpolation=cv2.INTER_NEAREST)
+    np.testing.assert_array_equal(out, nearest.reshape(out.shape))
+    scale = (size, size) + (1,) * (len(shape) - 2)
+    rescaled = skimage.transform.rescale(image, scale, order=0, preserve_range=True)
+    np.testing.assert_array_equal(out, rescaled)
+
+
+def test_pixelate_is_block_means_grown_back_and_leaves_the_rest_alone():
+    image = np.random.default_rng(5).random((13, 17, 3))
+    out = pixelate(image, 4)
+    np.testing.assert_allclose(out, enlarge_nearest(block_mean(image, 4), 4)[:13, :17])
+    boxed = pixelate(image, 3, box=(2, 5, 9, 16))
+    np.testing.assert_array_equal(boxed[:2], image[:2])
+    np.testing.assert_array_equal(boxed[:, :5], image[:, :5])
+    np.testing.assert_allclose(boxed[2:9, 5:16], pixelate(image[2:9, 5:16], 3))
+    np.testing.assert_allclose(boxed[2:5, 5:8].mean(axis=(0, 1)), image[2:5, 5:8].mean(axis=(0, 1)))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: block_mean(np.zeros((4, 4)), 0), ValueError, "`size` must be an integer >= 1"),
+        (lambda: block_mean(np.zeros((4, 4)), 2.0), TypeError, "`size` must be an integer"),
+        (lambda: enlarge_nearest(np.zeros((2, 2, 2, 2)), 2), ValueError, "2-D"),
+        (lambda: pixelate(np.zeros((4, 4)), 2, box=(0, 0, 5, 4)), ValueError, "`box`"),
+        (lambda: pixelate(np.zeros((4, 4)), 2, box="face"), TypeError, "`box` must be None"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -36,6 +36,8 @@ def explorers():
         "kernel": widgets.kernel_explorer(np.arange(64.0).reshape(8, 8)),
         "border strip": widgets.border_mode_explorer(np.array([1, 2, 3, 4, 5])),
         "border image": widgets.border_mode_explorer(np.zeros((16, 16)), pad_width=3),
+        "mosaic": widgets.mosaic_explorer(np.random.default_rng(0).random((24, 30, 3))),
+        "aliasing": widgets.aliasing_explorer(np.random.default_rng(0).random((32, 32))),
     }
 
 
@@ -203,3 +205,51 @@ def test_widget_labels_follow_the_language_and_values_do_not():
         assert fig.axes[0].get_title().endswith("：5個の出力")
     finally:
         i18n.set_language(before)
+
+
+# ----------------------------------------------------------------------------
+# lesson 10: mosaic_explorer, aliasing_explorer
+
+
+def test_mosaic_explorer_draws_every_state_with_translated_option_labels():
+    explorer = widgets.mosaic_explorer(np.full((20, 20, 3), 128, np.uint8))
+    assert [label for label, _value in explorer.controls["blur"].options] == [
+        "none",
+        "Gaussian, zero borders",
+        "Gaussian, reflect borders",
+    ]
+    for shrink in ("mean", "pixel"):
+        for blur in ("none", "constant", "reflect"):
+            fig = explorer.figure(size=6, shrink=shrink, blur=blur)
+            assert [ax.get_title() for ax in fig.axes] == ["image", "mosaic: 4x4 blocks of 6x6"]
+            plt.close(fig)
+
+
+def test_mosaic_blur_with_zero_borders_darkens_the_edge_blocks_only():
+    white = np.ones((16, 16))
+    zeros = widgets._shrink(white, 2, "mean", "constant")
+    mirrored = widgets._shrink(white, 2, "mean", "reflect")
+    assert zeros[0, 0] < 0.9 and np.isclose(zeros[4, 4], 1.0)
+    np.testing.assert_allclose(mirrored, 1.0)
+
+
+def test_aliasing_explorer_block_mean_matches_convlab_and_blur_removes_false_rings():
+    import convlab
+
+    plate = convlab.zone_plate(128)
+    explorer = widgets.aliasing_explorer(plate)
+    fig = explorer.figure(factor=4, method="mean")
+    shown = fig.axes[1].get_images()[0].get_array()
+    np.testing.assert_allclose(shown, convlab.enlarge_nearest(convlab.block_mean(plate, 4), 4))
+    assert fig.axes[1].get_title() == "shrunk 4 times: 32x32"
+    plt.close(fig)
+
+    def outer_spread(method):
+        fig = explorer.figure(factor=4, method=method)
+        small = np.asarray(fig.axes[1].get_images()[0].get_array())[::4, ::4]
+        plt.close(fig)
+        yy, xx = np.mgrid[:32, :32]
+        r = np.hypot(yy - 16, xx - 16) * 4
+        return small[(r > 20) & (r < 64)].std()
+
+    assert outer_spread("blur") < outer_spread("subsample") / 5
