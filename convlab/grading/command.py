@@ -21,6 +21,7 @@ Introduced in the instructor guide (docs/GRADING.md).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import hashlib
@@ -280,7 +281,7 @@ def grade(
     db_url: str | None = None,
     sandbox: str = "bwrap",
     progress: bool = True,
-    scheduler: str | None = None,
+    scheduler=None,
 ) -> tuple[list[GradeResult], Path | None]:
     """Autograde the submissions of `lesson` that changed, write their feedback and the grades CSV.
 
@@ -302,8 +303,9 @@ def grade(
         in the course), e.g. ``postgresql://grader@dbhost/convlab_es``.
     sandbox : {'bwrap', 'none'}
         'none' grades without the OS sandbox (unsafe); it is recorded in the CSV.
-    scheduler : str, optional
-        A Dask distributed scheduler's address (``tcp://host:8786``): one task per
+    scheduler : str or distributed.Client, optional
+        A Dask distributed scheduler's address (``tcp://host:8786``), or a
+        connected ``distributed.Client`` (Dask Gateway's): one task per
         submission on its workers, which must see the course directory at the same
         path and reach the gradebook. SQLite is refused unless every worker runs
         on this machine.
@@ -453,11 +455,14 @@ def _run_dask(course, lesson, students, scheduler, db_url, sandbox):
     from .worker import dask_grade
 
     run = uuid.uuid4().hex[:8]
-    try:
-        client = Client(scheduler, timeout="30s")
-    except OSError as exc:
-        raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
-    with client:
+    if isinstance(scheduler, Client):  # the caller's client (e.g. Dask Gateway's, with TLS)
+        client = contextlib.nullcontext(scheduler)
+    else:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except OSError as exc:
+            raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    with client as client:
         workers = client.scheduler_info().get("workers", {})
         if not workers:
             client.wait_for_workers(1, timeout=120)
