@@ -130,6 +130,10 @@ def class_report(course: Path, lesson: str, db_url: str | None = None) -> ClassR
     cells = _test_cells(course, lesson)
     exercises = list(dict.fromkeys(exercise for exercise, _kind in cells.values()))
     db_url = resolve_db_url(course, db_url)
+    if db_url.startswith("sqlite:///"):  # do not create an empty gradebook to report on
+        gradebook = Path(db_url[len("sqlite:///") :].split("?", 1)[0])
+        if not (course / gradebook).exists():
+            raise ValueError(f"{lesson!r} has not been graded yet (no {course / gradebook})")
     os.environ["PATH"] = nbgrader_env()["PATH"]  # nbgrader's Gradebook runs `alembic`
 
     scores: dict[str, float] = {}

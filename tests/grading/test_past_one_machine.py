@@ -238,3 +238,7 @@ def test_report_errors_are_one_line(template, capsys):
     assert main(["report", "99-nope", "--course-dir", str(template)]) == 2
     err = capsys.readouterr().err
     assert "no lesson '99-nope'" in err and "Traceback" not in err
+    # Not graded yet: said in one line, and no empty gradebook is created.
+    assert main(["report", SLUG, "--course-dir", str(template)]) == 2
+    assert "has not been graded yet" in capsys.readouterr().err
+    assert not (template / "gradebook.db").exists()
