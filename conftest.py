@@ -14,3 +14,6 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Tests (and notebooks' kernels) import TensorFlow directly too: the same oneDNN
+# setting as convlab.tf, whatever the CPU (see convlab/tf.py, _tf).
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")

@@ -12,6 +12,8 @@ Examples
     convlab i18n check            # statistics per language and lesson; fuzzy and missing messages
     convlab build --preview fr    # a partly translated language, into build/preview/fr
     convlab grade 02-convolution-from-scratch --lang es --jobs 2
+    convlab grade 02-convolution-from-scratch --db postgresql://... --scheduler tcp://host:8786
+    convlab report 02-convolution-from-scratch --lang es
     convlab bench --sizes 3,7,15,31
 """
 
@@ -151,6 +153,12 @@ def _cmd_grade(args) -> int:
     return grade_cli(args)
 
 
+def _cmd_report(args) -> int:
+    from .grading.report import report_cli
+
+    return report_cli(args)
+
+
 def _cmd_bench(args) -> int:  # only reached by `convlab bench` with no options
     from . import bench
 
@@ -218,7 +226,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="regrade this student's submission (repeatable); others are regraded only if changed",
     )
     p.add_argument(
-        "--db", help="gradebook database URL (default: sqlite gradebook.db in the course)"
+        "--db",
+        metavar="URL",
+        help="gradebook database URL, e.g. postgresql://grader@dbhost/convlab_es (default: "
+        "nbgrader_config.py's c.CourseDirectory.db_url, else sqlite gradebook.db in the course)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on a Dask cluster: its scheduler's address, e.g. tcp://host:8786 "
+        "(workers share the course directory; use a PostgreSQL --db)",
     )
     p.add_argument(
         "--unsafe-no-sandbox",
@@ -227,6 +244,18 @@ def build_parser() -> argparse.ArgumentParser:
         "recorded in the grades CSV",
     )
     p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser(
+        "report", help="class report of a graded lesson: report-<lesson>.csv and .png"
+    )
+    p.add_argument("lesson", help="lesson (assignment) name, e.g. 02-convolution-from-scratch")
+    p.add_argument(
+        "--lang",
+        help="report on course/<lang>/ (default: the course directory you are in, else en)",
+    )
+    p.add_argument("--course-dir", help="an nbgrader course directory (overrides --lang)")
+    p.add_argument("--db", metavar="URL", help="gradebook database URL (as for `grade`)")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("bench", help="time convolution implementations; write a table and a plot")
     p.add_argument(

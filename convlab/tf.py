@@ -87,6 +87,9 @@ def _tf():
     """
     if "tensorflow" not in sys.modules:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        # TensorFlow turns oneDNN on by default only on some CPUs (AVX-512); without
+        # it, DepthwiseConv2dNative refuses unequal row and column strides.
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
         with _quiet_stderr():
             for name in ("tensorflow", "keras"):  # keras' notice too
                 importlib.import_module(name)

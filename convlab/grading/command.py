@@ -21,6 +21,7 @@ Introduced in the instructor guide (docs/GRADING.md).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import hashlib
@@ -62,6 +63,14 @@ class GradeResult:
     flags: list[str] = dataclasses.field(default_factory=list)
     #: Of `seconds`, the time nbgrader's autograde took (the rest: feedback).
     autograde_seconds: float = 0.0
+    score: float | None = None
+    max_score: float | None = None
+    #: Test cells (grade ids) that did not get their full points.
+    failures: list[str] = dataclasses.field(default_factory=list)
+    #: Cells stopped by the per-cell time limit.
+    timeouts: int = 0
+    #: The machine that graded it (Dask), else "".
+    host: str = ""
 
 
 def nbgrader_env() -> dict[str, str]:
@@ -79,6 +88,26 @@ def nbgrader_env() -> dict[str, str]:
 def default_db_url(course: Path) -> str:
     # SQLite waits up to 120 s for a lock held by another worker.
     return f"sqlite:///{course / 'gradebook.db'}?timeout=120"
+
+
+def configured_db_url(course: Path) -> str | None:
+    """``c.CourseDirectory.db_url`` from the course's ``nbgrader_config.py``, if it sets one."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    if "CourseDirectory" in config and "db_url" in config.CourseDirectory:
+        return str(config.CourseDirectory.db_url) or None
+    return None
+
+
+def resolve_db_url(course: Path, db_url: str | None = None) -> str:
+    """The gradebook to use: `db_url` (``--db``), else the course configuration's
+    ``db_url``, else SQLite ``gradebook.db`` in the course (never overriding a configured one)."""
+    return db_url or configured_db_url(course) or default_db_url(course)
+
+
+def _is_sqlite(db_url: str) -> bool:
+    return db_url.split(":", 1)[0].split("+", 1)[0] == "sqlite"
 
 
 def _digest(folder: Path) -> str:
@@ -252,6 +281,7 @@ def grade(
     db_url: str | None = None,
     sandbox: str = "bwrap",
     progress: bool = True,
+    scheduler=None,
 ) -> tuple[list[GradeResult], Path | None]:
     """Autograde the submissions of `lesson` that changed, write their feedback and the grades CSV.
 
@@ -268,9 +298,17 @@ def grade(
     students : list of str, optional
         Regrade these students (whatever their state); the CSV still lists everyone.
     db_url : str, optional
-        The gradebook's SQLAlchemy URL (default: ``gradebook.db`` in the course).
+        The gradebook's SQLAlchemy URL (default: ``c.CourseDirectory.db_url`` of
+        the course's ``nbgrader_config.py`` when it sets one, else ``gradebook.db``
+        in the course), e.g. ``postgresql://grader@dbhost/convlab_es``.
     sandbox : {'bwrap', 'none'}
         'none' grades without the OS sandbox (unsafe); it is recorded in the CSV.
+    scheduler : str or distributed.Client, optional
+        A Dask distributed scheduler's address (``tcp://host:8786``), or a
+        connected ``distributed.Client`` (Dask Gateway's): one task per
+        submission on its workers, which must see the course directory at the same
+        path and reach the gradebook. SQLite is refused unless every worker runs
+        on this machine.
 
     Returns
     -------
@@ -307,7 +345,7 @@ def grade(
         problem = sandbox_problem()
         if problem:
             raise SandboxUnavailable(problem)
-    db_url = db_url or default_db_url(course)
+    db_url = resolve_db_url(course, db_url)
     _ensure_assignment(course, lesson, db_url)
     assignment = _assignment_digest(course, lesson)
     wanted = set(students or [])
@@ -328,15 +366,24 @@ def grade(
     with tqdm(
         total=len(todo), desc=f"grading {lesson}", unit="submission", disable=not progress
     ) as bar:
-        for outcome in _run_workers(course, lesson, list(todo), jobs, db_url, sandbox):
+        if scheduler:
+            outcomes = _run_dask(course, lesson, list(todo), scheduler, db_url, sandbox)
+        else:
+            outcomes = _run_workers(course, lesson, list(todo), jobs, db_url, sandbox)
+        for outcome in outcomes:
             student = outcome["student"]
             status = "graded" if outcome["ok"] else "failed"
-            results[student] = GradeResult(
+            results[student] = result = GradeResult(
                 student,
                 status,
                 outcome["seconds"],
                 outcome["log"],
                 autograde_seconds=outcome.get("autograde_seconds", outcome["seconds"]),
+                score=outcome.get("score"),
+                max_score=outcome.get("max_score"),
+                failures=list(outcome.get("failures", [])),
+                timeouts=outcome.get("timeouts", 0),
+                host=outcome.get("host", ""),
             )
             marker = _marker(course, lesson, student)
             marker.parent.mkdir(parents=True, exist_ok=True)
@@ -352,12 +399,108 @@ def grade(
             )
             bar.update()
             if progress:
-                bar.write(f"{student:20s} {status:8s} {outcome['seconds']:6.1f} s")
+                bar.write(progress_line(result))
+                if result.timeouts:
+                    bar.write(timeout_warning(result))
 
     ordered = [results[s] for s in everyone]
     _scan(course, lesson, ordered)
     csv_path = _write_csv(course, lesson, db_url, ordered, sandbox)
     return ordered, csv_path
+
+
+def progress_line(result: GradeResult) -> str:
+    """One line per finished submission: student, score, time, failing test cells."""
+    if result.status == "failed":
+        score = "-"
+        failures = _first_line(result.log)
+    else:
+        score = (
+            f"{result.score:g}/{result.max_score:g}"
+            if result.score is not None and result.max_score is not None
+            else "?"
+        )
+        failures = ("failed: " + ", ".join(result.failures)) if result.failures else "all passed"
+    host = f"  [{result.host}]" if result.host else ""
+    return (
+        f"{result.student:20s} {result.status:7s} {score:>9s} {result.seconds:6.1f} s  "
+        f"{failures}{host}"
+    )
+
+
+def timeout_warning(result: GradeResult) -> str:
+    return (
+        f"WARNING {result.student}: {result.timeouts} cell(s) stopped at the time limit "
+        f"({result.seconds:.0f} s for this submission); look at "
+        f"autograded/{result.student}/ (an infinite loop, or a machine too busy?)"
+    )
+
+
+def _run_dask(course, lesson, students, scheduler, db_url, sandbox):
+    """Yield one outcome per student, each graded by a task on a Dask cluster.
+
+    The workers run :func:`convlab.grading.worker.dask_grade`: nbgrader is loaded
+    once per worker process, a sandbox slot claimed per worker on its machine.
+    A task whose worker died (Dask retries it on another worker first) fails only
+    that submission.
+    """
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:  # pragma: no cover - distributed is in the environment
+        raise ValueError("`--scheduler` needs Dask distributed (pip install distributed)") from exc
+
+    import uuid
+
+    from .worker import dask_grade
+
+    run = uuid.uuid4().hex[:8]
+    if isinstance(scheduler, Client):  # the caller's client (e.g. Dask Gateway's, with TLS)
+        client = contextlib.nullcontext(scheduler)
+    else:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except OSError as exc:
+            raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    with client as client:
+        workers = client.scheduler_info().get("workers", {})
+        if not workers:
+            client.wait_for_workers(1, timeout=120)
+            workers = client.scheduler_info().get("workers", {})
+        if _is_sqlite(db_url):
+            remote = sorted(
+                {w.get("host", "") for w in workers.values()} - {"127.0.0.1", "localhost", "::1"}
+            )
+            if remote:
+                raise ValueError(
+                    f"a SQLite gradebook cannot be shared by workers on other machines "
+                    f"({', '.join(remote)}): use --db postgresql://... (docs/GRADING.md)"
+                )
+        futures = {
+            client.submit(
+                dask_grade,
+                str(course),
+                db_url,
+                sandbox,
+                lesson,
+                student,
+                key=f"convlab-grade-{lesson}-{student}-{run}",
+                pure=False,
+            ): student
+            for student in students
+        }
+        for future in dask_completed(futures):
+            student = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 - one submission, not the class
+                outcome = {
+                    "student": student,
+                    "ok": False,
+                    "seconds": 0.0,
+                    "log": f"ERROR: the Dask task failed: {exc!r}",
+                }
+            yield outcome
 
 
 def _run_workers(course, lesson, students, jobs, db_url, sandbox):
@@ -377,33 +520,31 @@ def _run_workers(course, lesson, students, jobs, db_url, sandbox):
         batch = left[:1] if isolated else list(left)
         workers = 1 if isolated else jobs
         broken = False
-        with ctx.Manager() as manager:
-            slots = manager.Queue()  # sandbox slot (user id) of each worker process
-            for i in range(workers):
-                slots.put(i)
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=ctx,
-                initializer=init_worker,
-                initargs=(str(course), db_url, sandbox, slots),
-            ) as pool:
-                futures = {pool.submit(grade_submission, lesson, s): s for s in batch}
-                for future in as_completed(futures):
-                    student = futures[future]
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        continue
-                    except Exception as exc:  # noqa: BLE001 - one submission, not the class
-                        outcome = {
-                            "student": student,
-                            "ok": False,
-                            "seconds": 0.0,
-                            "log": repr(exc),
-                        }
-                    left.remove(student)
-                    yield outcome
+        # Each worker claims a sandbox slot no other grading process on this machine
+        # holds (another course's run, a Dask worker): its own unprivileged user id.
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=init_worker,
+            initargs=(str(course), db_url, sandbox, "claim"),
+        ) as pool:
+            futures = {pool.submit(grade_submission, lesson, s): s for s in batch}
+            for future in as_completed(futures):
+                student = futures[future]
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                except Exception as exc:  # noqa: BLE001 - one submission, not the class
+                    outcome = {
+                        "student": student,
+                        "ok": False,
+                        "seconds": 0.0,
+                        "log": repr(exc),
+                    }
+                left.remove(student)
+                yield outcome
         if broken and isolated:
             victim = left.pop(0)
             yield {
@@ -415,18 +556,24 @@ def _run_workers(course, lesson, students, jobs, db_url, sandbox):
         isolated = isolated or broken
 
 
-def grade_cli(args) -> int:
+def course_from_args(args) -> Path:
+    """``--course-dir``, else ``course/<--lang>``, else the course directory we are in, else en."""
     from ..build.lessons import repo_root
-    from .sandbox import SandboxUnavailable
 
     if args.course_dir:
-        course = Path(args.course_dir)
-    elif args.lang:
-        course = repo_root() / "course" / args.lang
-    elif (Path.cwd() / "nbgrader_config.py").exists():
-        course = Path.cwd()
-    else:
-        course = repo_root() / "course" / "en"
+        return Path(args.course_dir)
+    if args.lang:
+        return repo_root() / "course" / args.lang
+    if (Path.cwd() / "nbgrader_config.py").exists():
+        return Path.cwd()
+    return repo_root() / "course" / "en"
+
+
+def grade_cli(args) -> int:
+    from .report import write_report
+    from .sandbox import SandboxUnavailable
+
+    course = course_from_args(args)
     sandbox = "none" if args.unsafe_no_sandbox else "bwrap"
     try:
         results, csv_path = grade(
@@ -437,6 +584,7 @@ def grade_cli(args) -> int:
             students=args.student,
             db_url=args.db,
             sandbox=sandbox,
+            scheduler=args.scheduler,
         )
     except (ValueError, SandboxUnavailable) as exc:
         print(f"convlab grade: {exc}", file=sys.stderr)
@@ -463,4 +611,10 @@ def grade_cli(args) -> int:
         print(
             f"{len(flagged)} submission(s) flagged for review: {course / f'flags-{args.lesson}.csv'}"
         )
+    try:
+        report_csv, report_png = write_report(course, args.lesson, args.db)
+    except Exception as exc:  # noqa: BLE001 - the grades are written; the report is extra
+        print(f"convlab grade: the class report could not be written: {exc}", file=sys.stderr)
+    else:
+        print(f"class report: {report_csv}  {report_png}")
     return 1 if failed else 0

@@ -130,6 +130,7 @@ _CODE_SPANS = [
     r"\b\w+\[[^\]]*\]",  # indexing
     r"\b\w*[_\d]\w*\b",  # snake_case, names with digits (uint8, 3x3)
     r"\b\w+ [*+/-] \w+\b",  # small expressions: window * kernel
+    r"(?<![\w/])/[\w./-]+",  # file paths: /home/.../gpu.json
 ]
 
 
@@ -151,6 +152,12 @@ def code_names(slug: str) -> set[str]:
         except (tokenize.TokenError, SyntaxError):
             continue
         names |= {t.string for t in tokens if t.type == tokenize.NAME}
+    # The method ids of `convlab bench` (lesson 11 prints them and `fastest_method`
+    # returns them): values of the code, like 'same', shown as the code names them.
+    from convlab.bench import METHODS
+
+    ids = {m.name for m in METHODS} | {"lesson-02"}
+    names |= ids | {part for i in ids for part in i.split("-")}
     return names - set(keyword.kwlist) - {"tr"}
 
 
