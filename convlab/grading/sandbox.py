@@ -150,7 +150,11 @@ class Sandbox:
         if _bwrap() is None:
             raise SandboxUnavailable(sandbox_problem())
         self.limits = limits or SandboxLimits()
-        self.slot = slot
+        # Each live sandbox has a user id of its own (as root): no other sandbox, of
+        # this run or of a concurrent one (another course, `nbgrader autograde`),
+        # shares its process limit or is touched by its teardown. `slot` is kept for
+        # callers; the id actually used is claimed here.
+        self.slot, self._uid_lock = _claim_uid_slot()
         self.host = Path(tempfile.mkdtemp(prefix="convlab-sandbox-"))
         self.input = self.host / "input"
         self.run_dir = self.host / "run"  # connection file and ipc sockets, same path inside
@@ -203,7 +207,10 @@ class Sandbox:
                 bwrap += ["--symlink", os.readlink(p), top]
             elif p.is_dir():
                 bwrap += ["--ro-bind", top, top]
-        made: set[Path] = set()
+        # The private /tmp first: the environment itself may live under /tmp (a CI
+        # checkout), and is bound on top of it below.
+        bwrap += ["--perms", "1777", "--size", str(lim.tmp), "--tmpfs", "/tmp"]
+        made: set[Path] = {Path("/tmp")}
         for folder in _python_roots():
             if any(str(folder) == t or str(folder).startswith(t + "/") for t in ("/usr", "/etc")):
                 continue
@@ -214,7 +221,6 @@ class Sandbox:
                     bwrap += ["--perms", "0755", "--dir", str(parent)]
             bwrap += ["--ro-bind", str(folder), str(folder)]
         bwrap += ["--dev", "/dev", "--proc", "/proc"]
-        bwrap += ["--perms", "1777", "--size", str(lim.tmp), "--tmpfs", "/tmp"]
         bwrap += ["--perms", "0777", "--size", str(lim.disk), "--tmpfs", WORKDIR]
         bwrap += ["--perms", "0755", "--dir", "/run", "--perms", "0755", "--dir", "/run/convlab"]
         bwrap += ["--ro-bind", str(self.input), INPUT]
@@ -265,6 +271,9 @@ class Sandbox:
         if os.geteuid() == 0:
             _kill_user(self.uid)
         shutil.rmtree(self.host, ignore_errors=True)
+        if self._uid_lock is not None:
+            self._uid_lock.close()  # releases the user id
+            self._uid_lock = None
 
     def __repr__(self) -> str:
         return f"Sandbox({self.host}, uid={self.uid})"
@@ -284,6 +293,36 @@ def _processes_of(uid: int) -> int:
         )
     except Exception:  # noqa: BLE001 - a rough count is enough; a generous default
         return 4096
+
+
+#: How many sandbox user ids (UID_BASE + n) may be live at once on a machine.
+UID_SLOTS = 4096
+
+
+def _claim_uid_slot():
+    """A slot (user id UID_BASE + slot) no other live sandbox on this machine holds.
+
+    A file lock per slot, held by the grading process until the sandbox is closed
+    (or the process ends).  Not root: the id is the grader's own; no lock needed.
+    """
+    if os.geteuid() != 0:
+        return 0, None
+    import fcntl
+    import random
+
+    folder = Path(tempfile.gettempdir()) / "convlab-sandbox-uids"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    start = random.randrange(UID_SLOTS)
+    for i in range(UID_SLOTS):
+        slot = (start + i) % UID_SLOTS
+        handle = open(folder / f"{slot}.lock", "a")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        return slot, handle
+    raise SandboxUnavailable(f"more than {UID_SLOTS} sandboxes live on this machine")
 
 
 def _kill_user(uid: int, wait: float = 30.0) -> None:
