@@ -213,8 +213,8 @@ def test_class_report(sqlite_graded, monkeypatch, capsys):
     assert len(wrapped) == 1 and wrapped[0].startswith("Values wrapped around: uint8 arithmetic")
     assert "modulo #" in wrapped[0]
     for exercise in ("image_info", "bgr_to_rgb", "to_grayscale", "brighten"):
-        raised = f"Your function raised NotImplementedError on this input. (line #, in {exercise})"
-        assert diagnoses[(exercise, raised)] == "untouched"
+        raised = [d for (e, d), who in diagnoses.items() if e == exercise and who == "untouched"]
+        assert any("NotImplementedError" in d for d in raised), (exercise, diagnoses)
     timed_out = [d for (e, d), who in diagnoses.items() if who == "looping"]
     assert any(d.startswith("TimeoutError: Stopped after # s: code cell #") for d in timed_out)
     assert "KeyboardInterrupt" not in timed_out  # the interrupt that stopped it is not a diagnosis
