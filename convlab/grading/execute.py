@@ -37,6 +37,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.client import timestamp
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
+from nbconvert.preprocessors import ExecutePreprocessor
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Any, Float, Integer, Unicode
@@ -45,7 +46,12 @@ from ..i18n import gettext as _
 from ..i18n import set_language
 from .sandbox import Sandbox, SandboxUnavailable, sandbox_problem
 
-__all__ = ["GradingExecute", "SandboxedKernelManager", "PatientReplyMixin"]
+__all__ = [
+    "GradingExecute",
+    "SandboxedKernelManager",
+    "PatientReplyMixin",
+    "PatientExecutePreprocessor",
+]
 
 #: Longest single wait for a kernel reply; the cell's own timeout is unchanged.
 POLL_SLICE = 0.5
@@ -366,6 +372,19 @@ def _exercises(nb) -> dict[int, int]:
         elif number and cell.cell_type == "code" and meta.get("grade"):
             found[index] = number
     return found
+
+
+class PatientExecutePreprocessor(PatientReplyMixin, ExecutePreprocessor):
+    """nbconvert's ``ExecutePreprocessor`` with the sliced reply wait (jupyter/nbclient#312).
+
+    Stock ``jupyter nbconvert --execute`` can wait forever for a reply the
+    kernel already sent (its default cell timeout is none).  To execute a
+    notebook with this one instead::
+
+        jupyter nbconvert --to notebook \\
+            --Exporter.preprocessors='["convlab.grading.execute.PatientExecutePreprocessor"]' \\
+            lesson.ipynb
+    """
 
 
 def patient_client(nb, **kwargs):
