@@ -440,7 +440,7 @@ def _run_dask(course, lesson, students, scheduler, db_url, sandbox):
     """Yield one outcome per student, each graded by a task on a Dask cluster.
 
     The workers run :func:`convlab.grading.worker.dask_grade`: nbgrader is loaded
-    once per worker process, a sandbox slot claimed per worker on its machine.
+    once per worker process.
     A task whose worker died (Dask retries it on another worker first) fails only
     that submission.
     """
@@ -520,13 +520,11 @@ def _run_workers(course, lesson, students, jobs, db_url, sandbox):
         batch = left[:1] if isolated else list(left)
         workers = 1 if isolated else jobs
         broken = False
-        # Each worker claims a sandbox slot no other grading process on this machine
-        # holds (another course's run, a Dask worker): its own unprivileged user id.
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=ctx,
             initializer=init_worker,
-            initargs=(str(course), db_url, sandbox, "claim"),
+            initargs=(str(course), db_url, sandbox),
         ) as pool:
             futures = {pool.submit(grade_submission, lesson, s): s for s in batch}
             for future in as_completed(futures):

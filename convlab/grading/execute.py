@@ -40,7 +40,7 @@ from nbclient.util import ensure_async, run_sync
 from nbconvert.preprocessors import ExecutePreprocessor
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Any, Float, Integer, Unicode
+from traitlets import Any, Float, Unicode
 
 from ..i18n import gettext as _
 from ..i18n import set_language
@@ -115,9 +115,6 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     sandbox = Any(None, allow_none=True)
 
-    def pre_start_kernel(self, **kwargs):  # pragma: no cover - async variant is used
-        raise NotImplementedError
-
     async def _async_pre_start_kernel(self, **kw):
         # The kernel's own stdout/stderr (start-up notes) are not the student's output.
         kw.setdefault("stdout", subprocess.DEVNULL)
@@ -149,7 +146,6 @@ class GradingExecute(PatientReplyMixin, Execute):
         help="'bwrap' (an OS sandbox per submission, the default) or 'none' (unsafe: the "
         "kernel runs with the grader's rights; recorded in the grades output).",
     ).tag(config=True)
-    sandbox_slot = Integer(0, help="Worker number (picks the sandbox's user id).").tag(config=True)
     language = Unicode("", help="Language of grading messages (default: the notebook's).").tag(
         config=True
     )
@@ -179,7 +175,7 @@ class GradingExecute(PatientReplyMixin, Execute):
             )
         path = Path(self.resources.get("metadata", {}).get("path") or ".")
         language = self._language()
-        box = Sandbox(path, slot=self.sandbox_slot, env={"CONVLAB_LANG": language})
+        box = Sandbox(path, env={"CONVLAB_LANG": language})
         self._sandboxes.append(box)
         name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
         self.km = SandboxedKernelManager(kernel_name=name, config=self.config)

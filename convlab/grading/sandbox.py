@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -103,7 +102,7 @@ def sandbox_problem() -> str | None:
     return None
 
 
-#: First user id used for sandboxes when grading runs as root (one per worker slot).
+#: First user id used for sandboxes when grading runs as root (one per live sandbox).
 UID_BASE = 990_000
 
 
@@ -135,15 +134,12 @@ class Sandbox:
     workdir : Path
         The submission's folder (nbgrader's ``autograded/<student>/<lesson>/``).
         It is copied; the copy is the only writable place the kernel sees.
-    slot : int
-        Worker number; picks the unprivileged user id when running as root.
     """
 
     def __init__(
         self,
         workdir: Path,
         *,
-        slot: int = 0,
         limits: SandboxLimits | None = None,
         env: dict[str, str] | None = None,
     ):
@@ -152,8 +148,7 @@ class Sandbox:
         self.limits = limits or SandboxLimits()
         # Each live sandbox has a user id of its own (as root): no other sandbox, of
         # this run or of a concurrent one (another course, `nbgrader autograde`),
-        # shares its process limit or is touched by its teardown. `slot` is kept for
-        # callers; the id actually used is claimed here.
+        # shares its process limit or is touched by its teardown.
         self.slot, self._uid_lock = _claim_uid_slot()
         self.host = Path(tempfile.mkdtemp(prefix="convlab-sandbox-"))
         self.input = self.host / "input"
@@ -277,9 +272,6 @@ class Sandbox:
 
     def __repr__(self) -> str:
         return f"Sandbox({self.host}, uid={self.uid})"
-
-    def describe(self) -> str:
-        return shlex.join(self.wrap(["python", "-m", "ipykernel_launcher"]))
 
 
 def _processes_of(uid: int) -> int:

@@ -11,47 +11,19 @@ Introduced in the instructor guide (docs/GRADING.md).
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["init_worker", "grade_submission", "dask_grade", "claim_slot"]
+__all__ = ["init_worker", "grade_submission", "dask_grade"]
 
 _state: dict = {}
 
-#: Sandbox slots a machine hands out to grading processes that have no pool to ask
-#: (Dask workers): one lock file per slot, held for the life of the process.
-MAX_SLOTS = 256
 
-
-def claim_slot() -> int:
-    """A sandbox slot no other grading process on this machine holds (a file lock).
-
-    Each slot is its own unprivileged user id when grading runs as root, so the
-    sandboxes of two workers on one machine never share a process limit.
-    """
-    import fcntl
-
-    folder = Path(tempfile.gettempdir()) / f"convlab-grading-slots-{os.geteuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    for slot in range(MAX_SLOTS):
-        handle = open(folder / f"{slot}.lock", "a")  # noqa: SIM115 - held until the process ends
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            continue
-        _state["slot_lock"] = handle
-        return slot
-    raise RuntimeError(f"more than {MAX_SLOTS} grading processes on this machine")
-
-
-def init_worker(course: str, db_url: str, sandbox: str, slots) -> None:
+def init_worker(course: str, db_url: str, sandbox: str) -> None:
     """Load the course's nbgrader configuration once per worker process.
 
-    `slots` is ``"claim"`` (the local pool's and Dask's workers: a slot no other
-    grading process on this machine holds, :func:`claim_slot`), a queue of slots,
-    or ``None`` (slot 0).
+    Each sandbox claims its own user id when it starts
+    (:class:`convlab.grading.sandbox.Sandbox`), so workers need no slot of their own.
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -67,12 +39,6 @@ def init_worker(course: str, db_url: str, sandbox: str, slots) -> None:
     overrides.CourseDirectory.root = course
     overrides.CourseDirectory.db_url = db_url
     overrides.GradingExecute.sandbox = sandbox
-    if slots == "claim":
-        slot = _state["slot"] if "slot" in _state else claim_slot()
-    else:
-        slot = slots.get() if slots is not None else 0
-    _state["slot"] = slot
-    overrides.GradingExecute.sandbox_slot = slot
     config.merge(overrides)
     coursedir = CourseDirectory(config=config)
     _state["api"] = NbGraderAPI(coursedir=coursedir, config=config)
@@ -141,12 +107,12 @@ def dask_grade(course: str, db_url: str, sandbox: str, lesson: str, student: str
     """One Dask task: grade one submission in this worker process (set up on first use).
 
     The worker process keeps nbgrader loaded between tasks, like the local pool's
-    workers; its sandbox slot is claimed on this machine (:func:`claim_slot`).
+    workers.
     Workers must run one task at a time (``--nthreads 1``): nbgrader's API and
     the working directory are per process.
     """
     if _state.get("key") != (course, db_url, sandbox):
-        init_worker(course, db_url, sandbox, "claim")
+        init_worker(course, db_url, sandbox)
     outcome = grade_submission(lesson, student)
     import socket
 
