@@ -93,3 +93,28 @@ def export_scores(course: Path, slug: str) -> dict[str, float]:
             for row in csv.DictReader(f)
             if row["assignment"] == slug
         }
+
+
+def graded_outputs(course: Path, student: str, slug: str) -> str:
+    """Everything a graded notebook's code cells output: text, error names, messages, tracebacks."""
+    nb = read_nb(course / "autograded" / student / slug / f"{slug}.ipynb")
+    return "\n".join(
+        "".join(o.get("text", ""))
+        + str(o.get("ename", ""))
+        + str(o.get("evalue", ""))
+        + "".join(o.get("traceback", []))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+
+
+def graded_errors(course: Path, student: str, slug: str) -> list:
+    """(cell index, grade id, error name, message) of each error in a graded notebook."""
+    nb = read_nb(course / "autograded" / student / slug / f"{slug}.ipynb")
+    return [
+        (i, c.metadata.get("nbgrader", {}).get("grade_id"), o.ename, o.evalue[:500])
+        for i, c in enumerate(nb.cells)
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]

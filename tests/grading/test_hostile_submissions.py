@@ -21,7 +21,15 @@ from scipy.signal import correlate2d as scipy_correlate2d
 from convlab.checks import lesson02
 from convlab.grading import grade
 
-from .nbgrader_helpers import exercise_points, nbgrader, read_nb, scratch_course, solved, submit
+from .nbgrader_helpers import (
+    exercise_points,
+    graded_outputs,
+    nbgrader,
+    read_nb,
+    scratch_course,
+    solved,
+    submit,
+)
 
 SLUG = "02-convolution-from-scratch"
 TIMEOUT = (
@@ -253,15 +261,7 @@ def test_hostile_corpus_is_graded_fairly_in_one_parallel_run(tmp_path):
                     points[name] - public[f"{name}_public"] if part == "hidden" else points[name]
                 )
         graded = read_nb(course / "autograded" / student / SLUG / f"{SLUG}.ipynb")
-        outputs = "\n".join(
-            str(o.get("evalue", ""))
-            + str(o.get("ename", ""))
-            + "".join(o.get("text", ""))
-            + "".join(o.get("traceback", []))
-            for c in graded.cells
-            if c.cell_type == "code"
-            for o in c.get("outputs", [])
-        )
+        outputs = graded_outputs(course, student, SLUG)
         # Notes nbgrader adds to restored cells are in their source, not their outputs.
         sources = "\n".join(c.source for c in graded.cells)
         report[student] = (

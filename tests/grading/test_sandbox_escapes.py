@@ -26,7 +26,16 @@ import pytest
 from convlab.grading import grade
 from convlab.grading.sandbox import sandbox_problem
 
-from .nbgrader_helpers import exercise_points, nbgrader, read_nb, scratch_course, solved, submit
+from .nbgrader_helpers import (
+    exercise_points,
+    graded_errors,
+    graded_outputs,
+    nbgrader,
+    read_nb,
+    scratch_course,
+    solved,
+    submit,
+)
 
 SLUG = "01-images-as-arrays"
 SECRET = "convlab-instructor-secret-7f3a"
@@ -232,26 +241,6 @@ def graded_class(tmp_path_factory):
     }
 
 
-def _outputs(course: Path, student: str) -> str:
-    nb = read_nb(course / "autograded" / student / SLUG / f"{SLUG}.ipynb")
-    return "\n".join(
-        "".join(o.get("text", "")) + str(o.get("ename", "")) + str(o.get("evalue", ""))
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-    )
-
-
-def _errors(course: Path, student: str) -> list:
-    nb = read_nb(course / "autograded" / student / SLUG / f"{SLUG}.ipynb")
-    return [
-        (i, c.metadata.get("nbgrader", {}).get("grade_id"), o.ename, o.evalue[:500])
-        for i, c in enumerate(nb.cells)
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error"
-    ]
-
-
 def _feedback(course: Path, student: str) -> str:
     return (course / "feedback" / student / SLUG / f"{SLUG}.html").read_text()
 
@@ -283,10 +272,10 @@ ATTACKS = [
 def test_attack_fails_and_attacker_keeps_honest_points(graded_class, attack):
     course, host = graded_class["course"], graded_class["host"]
     row = graded_class["rows"][attack]
-    out = _outputs(course, attack)
+    out = graded_outputs(course, attack, SLUG)
     assert "BLOCKED" in out and "ESCAPED" not in out, out[-2000:]
     assert row["status"] == "graded", row
-    assert float(row["score"]) == graded_class["total"], (row, _errors(course, attack))
+    assert float(row["score"]) == graded_class["total"], (row, graded_errors(course, attack, SLUG))
     # Feedback shows the test cells (hidden ones too, after grading: nbgrader's design),
     # never the solutions; outputs show neither.
     everything = out + _feedback(course, attack)
@@ -352,5 +341,5 @@ def test_a_fork_bomb_left_running_does_not_touch_the_next_submission(tmp_path):
     results, csv_path = grade(course, SLUG, jobs=1, progress=False)
     with csv_path.open() as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
-    assert "BLOCKED" in _outputs(course, "a_bomb")
-    assert float(rows["b_honest"]["score"]) == total, _errors(course, "b_honest")
+    assert "BLOCKED" in graded_outputs(course, "a_bomb", SLUG)
+    assert float(rows["b_honest"]["score"]) == total, graded_errors(course, "b_honest", SLUG)
