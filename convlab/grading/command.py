@@ -28,6 +28,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -259,10 +260,26 @@ def _recorded(course: Path, lesson: str, student: str) -> dict:
         return {}
 
 
+#: An exception line of a traceback: ``package.module.NameError: message``.
+_EXCEPTION_LINE = re.compile(r"^(?:[\w]+\.)*(\w+(?:Error|Exception|Exit|Interrupt)): (.+)$")
+#: nbgrader's own wrapping of the real cause, which says nothing by itself.
+_GENERIC = ("NbGraderException", "Please see the")
+
+
 def _first_line(log: str) -> str:
+    """The cause of a failed grading, for the CSV's note: the exception that started it.
+
+    nbgrader ends its log with a generic "Please see the above traceback"; the
+    exception behind it (an unreadable notebook, a missing file) is earlier.
+    """
     lines = [x.strip() for x in log.splitlines() if x.strip()]
-    errors = [x for x in lines if "ERROR" in x or "Error" in x]
-    return ((errors or lines or ["grading failed"])[-1])[:300]
+    causes = [
+        f"{m.group(1)}: {m.group(2)}"
+        for m in map(_EXCEPTION_LINE.match, lines)
+        if m and not any(g in m.group(0) for g in _GENERIC)
+    ]
+    errors = [x for x in lines if ("ERROR" in x or "Error" in x) and "Please see" not in x]
+    return ((causes or errors or lines or ["grading failed"])[-1])[:300]
 
 
 def _assignment_digest(course: Path, lesson: str) -> str:
