@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from pathlib import Path
 
 __all__ = ["init_worker", "grade_submission", "dask_grade"]
@@ -27,11 +28,16 @@ def init_worker(course: str, db_url: str, sandbox: str) -> None:
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
+    from sqlalchemy.exc import SAWarning
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
     from .command import nbgrader_env
 
+    # nbgrader's gradebook code trips SQLAlchemy 2's autoflush warnings on every
+    # submission (SAWarning "... not in session"); they are nbgrader's, harmless,
+    # and buried the progress lines instructors read.
+    warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.")
     os.environ.update(nbgrader_env())  # alembic on PATH, quiet TensorFlow
     os.chdir(course)
     config = PyFileConfigLoader("nbgrader_config.py", path=course).load_config()
