@@ -22,6 +22,8 @@ import convlab.checks
 from convlab.checks import CheckFailed, lesson04
 from convlab.checks._core import Case
 
+from .helpers import passes, rejection
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20240604
 
@@ -71,9 +73,7 @@ RIGHT = [
 @pytest.mark.parametrize(("check", "student"), RIGHT, ids=[f.__name__ for _c, f in RIGHT])
 @pytest.mark.parametrize("seed", [0, 1, 2, SEED])
 def test_right_answers_pass_public_and_hidden(check, student, seed, capsys):
-    getattr(convlab.checks, check)(student)
-    convlab.checks.run(check, student, hidden=True, seed=seed)
-    assert capsys.readouterr().out.count("✓") == 2
+    assert passes(check, student, [seed], capsys) == 2
 
 
 # -- the oracle ----------------------------------------------------------------
@@ -287,9 +287,7 @@ CASES = [
     ("check", "wrong", "diagnosis"), CASES, ids=[f"{c}-{i}" for i, (c, _w, _d) in enumerate(CASES)]
 )
 def test_wrong_solution_is_rejected_with_its_diagnosis(check, wrong, diagnosis):
-    with pytest.raises(CheckFailed) as failed:
-        convlab.checks.REGISTRY[check](wrong, hidden=True, seed=SEED)
-    message = str(failed.value)
+    message = rejection(check, wrong, SEED)
     assert diagnosis in message, message
     assert "Smallest failing input:" in message
     assert "Diagnosis:" in message
