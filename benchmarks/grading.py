@@ -34,10 +34,15 @@ from convlab.grading import grade, nbgrader_env  # noqa: E402
 from tests.grading.nbgrader_helpers import read_nb, solved, submit  # noqa: E402
 
 
-def make_course(base: Path, lesson: str, n: int, language: str) -> Path:
+def make_course(base: Path, lesson: str, n: int, language: str, figures: bool = True) -> Path:
     course = base / "course"
     course.mkdir()
     shutil.copy2(ROOT / "course" / language / "nbgrader_config.py", course)
+    if not figures:
+        config = course / "nbgrader_config.py"
+        text = config.read_text()
+        assert "c.GradingExecute.figures = True" in text
+        config.write_text(text.replace("figures = True", "figures = False"))
     shutil.copytree(ROOT / "course" / language / "source", course / "source")
     subprocess.run(
         [sys.executable, "-m", "nbgrader", "generate_assignment", lesson, "--force", "--create"],
@@ -74,12 +79,16 @@ PLAIN = [
 ]
 
 
-def plain_execution(course: Path, lesson: str, repeat: int, jobs: int) -> list[float]:
+def plain_execution(
+    course: Path, lesson: str, repeat: int, jobs: int, figures: bool = True
+) -> list[float]:
     """Seconds of plain `jupyter nbconvert` execution of the solved notebook.
 
     Runs `repeat` executions, `jobs` at a time (as many as grading workers), so
     both sides share the machine the same way.  Each copy runs in its own folder.
+    Without figures, the kernel uses Matplotlib's 'agg' backend, as grading does.
     """
+    env = nbgrader_env() | ({} if figures else {"MPLBACKEND": "agg"})
     times = []
     nb = solved(course, lesson)
     folders = []
@@ -100,7 +109,7 @@ def plain_execution(course: Path, lesson: str, repeat: int, jobs: int) -> list[f
             proc = subprocess.Popen(
                 cmd,
                 cwd=folder,
-                env=nbgrader_env(),
+                env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -122,14 +131,21 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="30,300", help="comma-separated class sizes")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--plain", type=int, default=10, help="plain executions to time")
+    parser.add_argument(
+        "--no-figures",
+        action="store_true",
+        help="grade with c.GradingExecute.figures = False (figures not drawn)",
+    )
     parser.add_argument("--out", default="bench-results")
     args = parser.parse_args(argv)
     rows = []
     for n in [int(x) for x in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory() as scratch:
             base = Path(scratch)
-            course = make_course(base, args.lesson, n, args.language)
-            plain = statistics.median(plain_execution(course, args.lesson, args.plain, args.jobs))
+            course = make_course(base, args.lesson, n, args.language, figures=not args.no_figures)
+            plain = statistics.median(
+                plain_execution(course, args.lesson, args.plain, args.jobs, not args.no_figures)
+            )
             start = time.perf_counter()
             results, _ = grade(course, args.lesson, jobs=args.jobs, progress=True)
             wall = time.perf_counter() - start
@@ -144,6 +160,7 @@ def main(argv=None) -> int:
                     "lesson": args.lesson,
                     "submissions": n,
                     "jobs": args.jobs,
+                    "figures": not args.no_figures,
                     "graded": len(graded),
                     "wall_seconds": round(wall, 1),
                     "wall_seconds_per_submission": round(wall / n, 2),
@@ -181,7 +198,8 @@ def main(argv=None) -> int:
     ax.set_xscale("log")
     ax.set_xlabel("class size (submissions)")
     ax.set_ylabel("seconds")
-    ax.set_title(f"convlab grade, {args.lesson}, {args.jobs} workers")
+    drawn = "" if not args.no_figures else ", figures not drawn"
+    ax.set_title(f"convlab grade, {args.lesson}, {args.jobs} workers{drawn}")
     ax.legend()
     fig.tight_layout()
     fig.savefig(out / "grading-bench.png", dpi=100)

@@ -52,8 +52,8 @@ def _notebook(language, first_body):
     return nb
 
 
-def _run(nb, tmp_path, timeout=20):
-    executor = GradingExecute(timeout=timeout)
+def _run(nb, tmp_path, timeout=20, **traits):
+    executor = GradingExecute(timeout=timeout, **traits)
     try:
         executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
     finally:
@@ -87,3 +87,24 @@ def test_a_correct_notebook_has_no_errors(tmp_path):
     errors = _run(_notebook("en", "    return x"), tmp_path)
     assert errors == [[]] * 6
     nbformat.validate(_notebook("en", "    return x"))
+
+
+@pytest.mark.parametrize("figures", [True, False])
+def test_figures_can_be_left_undrawn_with_the_same_results(tmp_path, figures):
+    nb = _notebook("es", "    return x")
+    nb.cells.insert(
+        1,
+        new_code_cell(
+            "import matplotlib.pyplot as plt\n"
+            "fig, ax = plt.subplots()\n"
+            "ax.plot([1, 2, 3])\n"
+            "plt.show()"
+        ),
+    )
+    errors = _run(nb, tmp_path, figures=figures)
+    assert errors == [[]] * 7
+    outputs = nb.cells[1].outputs
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    # Drawn: the figure is in the graded notebook. Not drawn: nothing at all, not
+    # even Matplotlib's English warning that plt.show() cannot show a figure.
+    assert (len(images) == 1) if figures else (outputs == []), outputs
