@@ -199,7 +199,10 @@ def test_widget_labels_follow_the_language_and_values_do_not():
         assert dropdown.value == "box blur" and "desenfoque de caja" in dropdown.options[1]
         fig = explorer.figure(red="zero")
         titles = [ax.get_title() for ax in fig.axes]
-        assert titles[:2] == ["imagen", "salida depthwise"] and titles[2] == "R: cero"
+        # The wording is the translators' (read from the catalog); it must not be English.
+        expected = [i18n.gettext("image"), i18n.gettext("depthwise output")]
+        assert titles[:2] == expected and titles[2] == "R: cero"
+        assert expected != ["image", "depthwise output"]
         i18n.set_language("ja")
         fig = widgets.stride_explorer(9).figure(k=3, stride=2, padding="same")
         assert fig.axes[0].get_title().endswith("：5個の出力")
