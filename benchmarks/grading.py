@@ -198,6 +198,7 @@ def main(argv=None) -> int:
     ax.set_xscale("log")
     ax.set_xlabel("class size (submissions)")
     ax.set_ylabel("seconds")
+    ax.set_ylim(bottom=0)
     drawn = "" if not args.no_figures else ", figures not drawn"
     ax.set_title(f"convlab grade, {args.lesson}, {args.jobs} workers{drawn}")
     ax.legend()
