@@ -89,8 +89,10 @@ def test_a_correct_notebook_has_no_errors(tmp_path):
     nbformat.validate(_notebook("en", "    return x"))
 
 
-@pytest.mark.parametrize("figures", [True, False])
-def test_figures_can_be_left_undrawn_with_the_same_results(tmp_path, figures):
+@pytest.mark.parametrize(
+    ("figures", "sandbox"), [(True, "bwrap"), (False, "bwrap"), (False, "none")]
+)
+def test_figures_can_be_left_undrawn_with_the_same_results(tmp_path, figures, sandbox):
     nb = _notebook("es", "    return x")
     nb.cells.insert(
         1,
@@ -101,7 +103,7 @@ def test_figures_can_be_left_undrawn_with_the_same_results(tmp_path, figures):
             "plt.show()"
         ),
     )
-    errors = _run(nb, tmp_path, figures=figures)
+    errors = _run(nb, tmp_path, figures=figures, sandbox=sandbox)
     assert errors == [[]] * 7
     outputs = nb.cells[1].outputs
     images = [o for o in outputs if "image/png" in o.get("data", {})]
