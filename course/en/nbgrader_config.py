@@ -17,8 +17,9 @@ c.ClearSolutions.code_stub = {"python": '# YOUR CODE HERE\nraise NotImplementedE
 # and cut again afterwards; the kernel may allocate at most 4 GiB (a memory
 # bomb raises MemoryError in the student's cell); TensorFlow's logging is quiet.
 c.GradingExecute.sandbox = "bwrap"
-# Drawing the lessons' figures is about 40% of grading time (lesson 01). False
-# grades without drawing them: same scores, feedback without figures.
+# Drawing the lessons' figures took about 40% of lesson 01's kernel time and 21%
+# of its grading time. False grades without drawing them: the same scores, but
+# feedback without figures (docs/GRADING.md, "How long it takes").
 c.GradingExecute.figures = True
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
