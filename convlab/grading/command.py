@@ -111,6 +111,22 @@ def _is_sqlite(db_url: str) -> bool:
     return db_url.split(":", 1)[0].split("+", 1)[0] == "sqlite"
 
 
+def course_lesson(course: Path, lesson: str) -> Path:
+    """`course` resolved, after checking it is an nbgrader course directory with `lesson`.
+
+    Raises ValueError saying what is missing (and which lessons there are).
+    """
+    course = Path(course).resolve()
+    if not (course / "nbgrader_config.py").exists():
+        raise ValueError(f"{course} is not an nbgrader course directory (no nbgrader_config.py)")
+    if not (course / "source" / lesson).is_dir():
+        known = sorted(p.name for p in (course / "source").glob("*") if p.is_dir())
+        raise ValueError(
+            f"no lesson {lesson!r} in {course / 'source'}; lessons: {', '.join(known)}"
+        )
+    return course
+
+
 def _digest(folder: Path) -> str:
     """Content hash of a folder: every file's relative path and bytes."""
     h = hashlib.sha256()
@@ -233,7 +249,7 @@ def _write_csv(
             row["sandbox"] = recorded.get("sandbox", sandbox)
             if result.status == "failed":
                 row["status"] = "failed"
-                row["note"] = _first_line(result.log)
+                row["note"] = _failure_cause(result.log)
             else:
                 try:
                     submission = gb.find_submission(lesson, result.student)
@@ -266,7 +282,7 @@ _EXCEPTION_LINE = re.compile(r"^(?:[\w]+\.)*(\w+(?:Error|Exception|Exit|Interrup
 _GENERIC = ("NbGraderException", "Please see the")
 
 
-def _first_line(log: str) -> str:
+def _failure_cause(log: str) -> str:
     """The cause of a failed grading, for the CSV's note: the exception that started it.
 
     nbgrader ends its log with a generic "Please see the above traceback"; the
@@ -343,14 +359,7 @@ def grade(
 
     from .sandbox import SandboxUnavailable, sandbox_problem
 
-    course = Path(course).resolve()
-    if not (course / "nbgrader_config.py").exists():
-        raise ValueError(f"{course} is not an nbgrader course directory (no nbgrader_config.py)")
-    if not (course / "source" / lesson).is_dir():
-        known = sorted(p.name for p in (course / "source").glob("*") if p.is_dir())
-        raise ValueError(
-            f"no lesson {lesson!r} in {course / 'source'}; lessons: {', '.join(known)}"
-        )
+    course = course_lesson(course, lesson)
     everyone = submissions(course, lesson)
     if not everyone:
         raise ValueError(
@@ -430,7 +439,7 @@ def progress_line(result: GradeResult) -> str:
     """One line per finished submission: student, score, time, failing test cells."""
     if result.status == "failed":
         score = "-"
-        failures = _first_line(result.log)
+        failures = _failure_cause(result.log)
     else:
         score = (
             f"{result.score:g}/{result.max_score:g}"
@@ -614,7 +623,7 @@ def grade_cli(args) -> int:
     flagged = [r for r in results if r.flags]
     counts = {s: sum(r.status == s for r in results) for s in ("graded", "skipped", "failed")}
     for r in failed:
-        print(f"FAILED {r.student}: {_first_line(r.log)}")
+        print(f"FAILED {r.student}: {_failure_cause(r.log)}")
     for r in flagged:
         for finding in r.flags:
             print(f"flagged {r.student}: {finding}")

@@ -116,16 +116,9 @@ def class_report(course: Path, lesson: str, db_url: str | None = None) -> ClassR
     import nbformat
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .command import nbgrader_env, resolve_db_url
+    from .command import course_lesson, nbgrader_env, resolve_db_url
 
-    course = Path(course).resolve()
-    if not (course / "nbgrader_config.py").exists():
-        raise ValueError(f"{course} is not an nbgrader course directory (no nbgrader_config.py)")
-    if not (course / "source" / lesson).is_dir():
-        known = sorted(p.name for p in (course / "source").glob("*") if p.is_dir())
-        raise ValueError(
-            f"no lesson {lesson!r} in {course / 'source'}; lessons: {', '.join(known)}"
-        )
+    course = course_lesson(course, lesson)
     language = detect_language(course)
     cells = _test_cells(course, lesson)
     exercises = list(dict.fromkeys(exercise for exercise, _kind in cells.values()))
