@@ -42,6 +42,9 @@ __all__ = [
     "N_",
     "translate",
     "available_languages",
+    "display_width",
+    "pad",
+    "format_table",
 ]
 
 _LOCALES = Path(__file__).parent / "locales"
@@ -355,6 +358,89 @@ def tr(message: str) -> str:
         same = meta is not None and meta["language"] == get_language()
         _state["messages"] = dict(meta.get("messages") or {}) if same else {}
     return _state["messages"].get(message, message)
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal or a notebook's monospace output.
+
+    East Asian wide and full-width characters take two columns, combining
+    marks none (``wcwidth``); ``len`` counts each as one, which misaligns
+    tables printed in Japanese.
+
+    Examples
+    --------
+    >>> display_width("ms")
+    2
+    >>> display_width("時間")
+    4
+    """
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    """`text` padded with spaces to `width` display columns (never cut).
+
+    `align` is ``"<"`` (left), ``">"`` (right) or ``"^"`` (centre), as in
+    :func:`format`.
+
+    Examples
+    --------
+    >>> pad("時間", 6) + "|"
+    '時間  |'
+    >>> pad("ms", 4, ">")
+    '  ms'
+    """
+    if align not in ("<", ">", "^"):
+        raise ValueError(f"`align` must be one of '<', '>', '^'; got {align!r}")
+    text = str(text)
+    missing = max(0, width - display_width(text))
+    if align == "<":
+        return text + " " * missing
+    if align == ">":
+        return " " * missing + text
+    left = missing // 2
+    return " " * left + text + " " * (missing - left)
+
+
+def format_table(headers, rows, align=None, gap: int = 2) -> str:
+    """A plain-text table whose columns line up in every language.
+
+    `headers` is a sequence of column titles, `rows` a sequence of rows of
+    the same length (any values: they are shown with :class:`str`), `align`
+    one of ``"<"``, ``">"``, ``"^"`` per column (default: left for the first
+    column, right for the others). Widths are display widths, so Japanese
+    headers and cells align with Latin ones.
+
+    Examples
+    --------
+    >>> print(format_table(["方法", "ms"], [["NumPy", "1.5"], ["OpenCV", "0.25"]]))
+    方法      ms
+    NumPy    1.5
+    OpenCV  0.25
+    """
+    headers = [str(h) for h in headers]
+    rows = [[str(v) for v in row] for row in rows]
+    for row in rows:
+        if len(row) != len(headers):
+            raise ValueError(
+                f"every row must have {len(headers)} values, as `headers`; got {len(row)}: {row!r}"
+            )
+    if align is None:
+        align = ["<"] + [">"] * (len(headers) - 1)
+    if len(align) != len(headers):
+        raise ValueError(f"`align` must give one of '<', '>', '^' per column; got {align!r}")
+    widths = [
+        max(display_width(cell) for cell in column) for column in zip(headers, *rows, strict=True)
+    ]
+    sep = " " * gap
+    lines = [
+        sep.join(pad(cell, w, a) for cell, w, a in zip(line, widths, align, strict=True)).rstrip()
+        for line in [headers, *rows]
+    ]
+    return "\n".join(lines)
 
 
 _ = gettext

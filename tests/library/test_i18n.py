@@ -150,3 +150,28 @@ def test_a_copied_notebook_speaks_its_language(tmp_path, language):
     NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
     printed = nb.cells[1].outputs[0]["text"].splitlines()
     assert printed == [text, language]
+
+
+def test_format_table_aligns_full_width_text_by_display_width():
+    from convlab.i18n import display_width, format_table
+
+    table = format_table(
+        ["方法", "時間 (ms)", "倍率"],
+        [["NumPy（ループ）", "1200.5", "1269.0倍"], ["OpenCV", "0.9", "1.0倍"]],
+    )
+    lines = table.splitlines()
+    # every column ends at the same display column on every line
+    ends = {display_width(line) for line in lines}
+    assert ends == {max(ends)}
+    assert [display_width(line.split("  ")[0].rstrip()) for line in lines][1] == display_width(
+        "NumPy（ループ）"
+    )
+
+
+def test_format_table_rejects_ragged_rows():
+    import pytest
+
+    from convlab.i18n import format_table
+
+    with pytest.raises(ValueError, match="every row must have 2 values"):
+        format_table(["a", "b"], [["1"]])
