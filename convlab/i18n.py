@@ -45,6 +45,7 @@ __all__ = [
     "display_width",
     "pad",
     "format_table",
+    "times",
 ]
 
 _LOCALES = Path(__file__).parent / "locales"
@@ -358,6 +359,21 @@ def tr(message: str) -> str:
         same = meta is not None and meta["language"] == get_language()
         _state["messages"] = dict(meta.get("messages") or {}) if same else {}
     return _state["messages"].get(message, message)
+
+
+def times(ratio: float, digits: int = 1) -> str:
+    """A ratio as the student's language writes "so many times": ``12.5×``, ``12.5倍``.
+
+    Examples
+    --------
+    >>> set_language("en")
+    >>> times(1269.04)
+    '1269.0×'
+    >>> times(3, digits=0)
+    '3×'
+    """
+    # TRANSLATORS: a ratio, "so many times" (faster, larger): {ratio} is a number like 12.5.
+    return gettext("{ratio}×").format(ratio=f"{float(ratio):.{int(digits)}f}")
 
 
 def display_width(text: str) -> int:
