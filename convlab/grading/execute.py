@@ -18,8 +18,13 @@ autograding (``c.Autograde.autograde_preprocessors`` in the generated
 - the reply of a cell is awaited in short slices (jupyter/nbclient#312: a reply
   that arrives while a long wait is pending is sometimes not seen until the
   wait ends, which stalled cells after widget output for the whole timeout);
-- a submission that exceeds its total time budget stops there: the cells not
-  run are marked so.
+- a submission has a total time budget: the larger of `budget_factor` times
+  the lesson's reference run (the instructor's solution, timed once per
+  assignment by ``convlab grade``) and that reference plus one cell time limit,
+  and never more than ``submission_timeout``. A cell is cut where the budget
+  ends, and the cells after it fail at once with one message saying so: a
+  function that loops for ever costs its submission about one cell limit,
+  not one per cell that calls it.
 
 Introduced in the instructor guide (docs/GRADING.md).
 """
@@ -162,6 +167,35 @@ class GradingExecute(PatientReplyMixin, Execute):
     responsive_timeout = Float(
         15, help="Seconds a kernel may take to answer after a timed-out cell is interrupted."
     ).tag(config=True)
+    budget_factor = Float(
+        3.0,
+        help="A submission may run for this many times the lesson's reference run (its "
+        "solution, timed once per assignment by `convlab grade`), and at least the reference "
+        "plus one cell time limit; then its remaining cells are not run. 0: no budget but "
+        "submission_timeout.",
+    ).tag(config=True)
+    reference_seconds = Float(
+        0.0, help="The lesson's reference run time, seconds (set by `convlab grade`; 0: unknown)."
+    ).tag(config=True)
+
+    def budget(self) -> float:
+        """Seconds this submission may run in all (see `budget_factor`)."""
+        if self.budget_factor <= 0 or self.reference_seconds <= 0:
+            return self.submission_timeout
+        own = max(
+            self.budget_factor * self.reference_seconds,
+            self.reference_seconds + (self.timeout or 0),
+        )
+        return min(self.submission_timeout, own)
+
+    def _budget_left(self) -> float:
+        return self._budget - (time.monotonic() - self._started)
+
+    def _get_timeout(self, cell):
+        """The cell's time limit, cut to what is left of the submission's budget."""
+        timeout = super()._get_timeout(cell)
+        left = max(1, int(self._budget_left() + 0.999))
+        return left if timeout is None else min(timeout, left)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,6 +279,7 @@ class GradingExecute(PatientReplyMixin, Execute):
         except ValueError:
             pass
         self._started = time.monotonic()
+        self._budget = self.budget()
         self._exercise_of = _exercises(nb)
         self._broken: dict[int, str] = {}  # exercise number -> message for its later cells
         self._stopped: str | None = None  # message for every later cell
@@ -272,10 +307,8 @@ class GradingExecute(PatientReplyMixin, Execute):
         if exercise in self._broken and _is_test(cell):
             cell.outputs = [_error("NotRun", self._broken[exercise])]
             return cell, self.resources
-        if time.monotonic() - self._started > self.submission_timeout:
-            self._stopped = _(
-                "Not run: grading of this notebook took longer than {seconds:.0f} s in all."
-            ).format(seconds=self.submission_timeout)
+        if self._budget_left() <= 0:
+            self._stopped = self._over_budget()
             cell.outputs = [_error("NotRun", self._stopped)]
             return cell, self.resources
 
@@ -296,6 +329,21 @@ class GradingExecute(PatientReplyMixin, Execute):
             )
             self._break(exercise, index, where)
             return cell, self.resources
+        if self._timed_out and self._budget_left() <= 0:
+            where = self._where(index)
+            cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeoutError"]
+            cell.outputs.append(
+                _error(
+                    "TimeoutError",
+                    _(
+                        "Stopped: {where} was still running when this notebook had used up "
+                        "its {seconds:.0f} s of grading time (an infinite loop?). The cells "
+                        "after it were not run."
+                    ).format(where=where, seconds=self._budget),
+                )
+            )
+            self._stopped = self._over_budget()
+            return cell, self.resources
         if self._timed_out:
             where = self._where(index)
             cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeoutError"]
@@ -315,6 +363,11 @@ class GradingExecute(PatientReplyMixin, Execute):
                     "Not run: {where} ran longer than {seconds} s (an infinite loop?)."
                 ).format(where=where, seconds=self.timeout)
         return cell, self.resources
+
+    def _over_budget(self) -> str:
+        return _(
+            "Not run: this notebook used up its {seconds:.0f} s of grading time in all."
+        ).format(seconds=self._budget)
 
     def _responsive(self) -> bool:
         """After an interrupted timeout: does the kernel answer again?"""

@@ -56,6 +56,7 @@ def init_worker(course: str, db_url: str, sandbox: str) -> None:
 def grade_submission(lesson: str, student: str) -> dict:
     """Autograde one submission and write its feedback; returns what happened."""
     api = _state["api"]
+    api.config.GradingExecute.reference_seconds = _reference(lesson)
     start = time.perf_counter()
     result = api.autograde(lesson, student, force=True, create=True)
     seconds = time.perf_counter() - start
@@ -74,6 +75,19 @@ def grade_submission(lesson: str, student: str) -> dict:
         "log": log[-4000:],
         **_summary(lesson, student, graded),
     }
+
+
+def _reference(lesson: str) -> float:
+    """The lesson's reference run time measured by ``convlab grade`` (0 when unknown)."""
+    import json
+
+    from .command import reference_path
+
+    try:
+        path = reference_path(_state["course"], lesson)
+        return float(json.loads(path.read_text(encoding="utf-8"))["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0.0
 
 
 def _summary(lesson: str, student: str, graded: Path) -> dict:

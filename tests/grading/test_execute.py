@@ -110,3 +110,35 @@ def test_figures_can_be_left_undrawn_with_the_same_results(tmp_path, figures, sa
     # Drawn: the figure is in the graded notebook. Not drawn: nothing at all, not
     # even Matplotlib's English warning that plt.show() cannot show a figure.
     assert (len(images) == 1) if figures else (outputs == []), outputs
+
+
+def test_an_infinite_loop_costs_its_submission_one_budget_not_one_limit_per_cell(tmp_path):
+    """Budget: max(3 x reference, reference + cell limit) = 6 s here; every cell calls `first`."""
+    nb = _notebook("es", "    while True:\n        pass")
+    calls = [new_code_cell(f"print(first({i}))") for i in range(4)]
+    nb.cells[4:4] = calls  # ordinary cells between the exercises that call the looping function
+    executor = GradingExecute(timeout=5, reference_seconds=1.0, budget_factor=3.0)
+    assert executor.budget() == 6.0
+    try:
+        executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    finally:
+        set_language("en")
+    enames = [o.get("ename") for c in nb.cells for o in c.outputs if o.output_type == "error"]
+    # One cell runs into the budget; without one, each call would run to the 5 s limit.
+    assert enames.count("TimeoutError") == 1, enames
+    stopped = next(
+        o.evalue for c in nb.cells for o in c.outputs if o.get("ename") == "TimeoutError"
+    )
+    assert "6 s" in stopped and "bucle infinito" in stopped
+    after = nb.cells[nb.cells.index(calls[0]) :]
+    assert all(c.outputs and c.outputs[0].ename == "NotRun" for c in after if c.cell_type == "code")
+    assert "6 s" in after[0].outputs[0].evalue and "No se ejecutó" in after[0].outputs[0].evalue
+
+
+def test_without_a_reference_the_budget_is_the_submission_timeout():
+    assert GradingExecute(submission_timeout=600).budget() == 600
+    assert (
+        GradingExecute(reference_seconds=100, timeout=60, submission_timeout=1000).budget() == 300
+    )
+    assert GradingExecute(reference_seconds=10, timeout=60).budget() == 70
+    assert GradingExecute(reference_seconds=10, budget_factor=0).budget() == 20 * 60
