@@ -230,21 +230,29 @@ def configure_fonts(language: str | None = None) -> bool:
 
 
 @functools.cache
-def _configure_cjk_font() -> bool:
+def cjk_font() -> str | None:
+    """The name of the CJK fallback font (IPAexGothic), registered with Matplotlib once."""
     import importlib.util
 
-    import matplotlib as mpl
     from matplotlib import font_manager
 
     # find_spec does not import the package (importing it would switch every text to its font).
     spec = importlib.util.find_spec("matplotlib_fontja")
     if spec is None or not spec.submodule_search_locations:
-        return False
+        return None
     font = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "ipaexg.ttf"
     if not font.is_file():
-        return False
+        return None
     font_manager.fontManager.addfont(str(font))
-    name = font_manager.FontProperties(fname=str(font)).get_name()
+    return font_manager.FontProperties(fname=str(font)).get_name()
+
+
+def _configure_cjk_font() -> bool:
+    import matplotlib as mpl
+
+    name = cjk_font()
+    if name is None:
+        return False
     # Matplotlib falls back glyph by glyph along font.family (3.6+): the current
     # families first (DejaVu Sans for Latin text), then the CJK font.
     families = [f for f in mpl.rcParams["font.family"] if f != name]

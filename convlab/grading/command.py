@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import re
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -193,6 +194,63 @@ def _ensure_assignment(course: Path, lesson: str, db_url: str) -> None:
         raise RuntimeError(
             f"nbgrader generate_assignment failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
         )
+
+
+def reference_path(course: Path, lesson: str) -> Path:
+    """Where the lesson's reference run time is kept (with the assignment it was measured on)."""
+    return course / ".convlab" / "reference" / f"{lesson}.json"
+
+
+def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) -> float:
+    """How long the lesson's solution takes to run as a graded notebook, measured once.
+
+    The source notebook (solutions in) is run by :class:`GradingExecute` with
+    the course's configuration and the same sandbox, in a scratch copy of its
+    folder, without a budget; the time is kept per assignment digest, so a
+    changed lesson is timed again. It sets each submission's time budget
+    (``c.GradingExecute.budget_factor``).
+    """
+    import shutil
+    import tempfile
+
+    import nbformat
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from .execute import GradingExecute
+
+    path = reference_path(course, lesson)
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        if recorded.get("assignment") == assignment:
+            return float(recorded["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    overrides = Config()
+    overrides.GradingExecute.sandbox = sandbox
+    overrides.GradingExecute.budget_factor = 0.0
+    config.merge(overrides)
+    seconds = 0.0
+    saved = dict(os.environ)
+    os.environ.update(nbgrader_env())  # as the workers run the kernel
+    try:
+        with tempfile.TemporaryDirectory(prefix="convlab-reference-") as scratch:
+            folder = Path(scratch) / lesson
+            shutil.copytree(course / "source" / lesson, folder)
+            for notebook in sorted(folder.glob("*.ipynb")):
+                nb = nbformat.read(notebook, as_version=4)
+                start = time.perf_counter()
+                GradingExecute(config=config).preprocess(nb, {"metadata": {"path": str(folder)}})
+                seconds += time.perf_counter() - start
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps({"assignment": assignment, "seconds": round(seconds, 2)}), encoding="utf-8"
+    )
+    return seconds
 
 
 def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
@@ -374,6 +432,7 @@ def grade(
     db_url = resolve_db_url(course, db_url)
     _ensure_assignment(course, lesson, db_url)
     assignment = _assignment_digest(course, lesson)
+    reference_seconds(course, lesson, assignment, sandbox)  # each submission's time budget
     wanted = set(students or [])
     unknown = wanted - set(everyone)
     if unknown:
@@ -594,7 +653,7 @@ def course_from_args(args) -> Path:
 
 
 def grade_cli(args) -> int:
-    from .report import write_report
+    from .report import class_report, summary, write_report
     from .sandbox import SandboxUnavailable
 
     course = course_from_args(args)
@@ -636,9 +695,11 @@ def grade_cli(args) -> int:
             f"{len(flagged)} submission(s) flagged for review: {course / f'flags-{args.lesson}.csv'}"
         )
     try:
-        report_csv, report_png = write_report(course, args.lesson, args.db)
+        report = class_report(course, args.lesson, args.db)
+        report_csv, report_png = write_report(course, args.lesson, args.db, report)
     except Exception as exc:  # noqa: BLE001 - the grades are written; the report is extra
         print(f"convlab grade: the class report could not be written: {exc}", file=sys.stderr)
     else:
+        print(summary(report))
         print(f"class report: {report_csv}  {report_png}")
     return 1 if failed else 0

@@ -23,11 +23,13 @@ import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from convlab.cli import main
 from convlab.grading import grade
 from convlab.grading.command import resolve_db_url
+from convlab.i18n import translate
 
 from .nbgrader_helpers import exercise_points, nbgrader, read_nb, scratch_course, solved, submit
 
@@ -196,7 +198,7 @@ def test_dask_local_cluster_with_postgresql(postgres, template, sqlite_graded, t
 
 
 @pytest.mark.grading
-def test_class_report(sqlite_graded, monkeypatch, capsys):
+def test_class_report(sqlite_graded, monkeypatch, capsys, tmp_path):
     course, _results, path = sqlite_graded
     assert main(["report", SLUG, "--course-dir", str(course)]) == 0
     rows = list(csv.reader((course / f"report-{SLUG}.csv").open(encoding="utf-8")))
@@ -210,8 +212,12 @@ def test_class_report(sqlite_graded, monkeypatch, capsys):
     diagnoses = {(r[1], r[2]): r[4] for r in rows if r[0] == "frequent diagnosis"}
     # The checks' diagnosis of the mistake, numbers normalized (not those in names).
     wrapped = [d for (e, d), who in diagnoses.items() if e == "brighten" and who == "mistake"]
-    assert len(wrapped) == 1 and wrapped[0].startswith("Values wrapped around: uint8 arithmetic")
-    assert "modulo #" in wrapped[0]
+    # matched back to the library's message: the message itself, numbers and all
+    assert wrapped == [
+        "Values wrapped around: uint8 arithmetic works modulo 256, so 250 + 10 gives 4. The "
+        "exercise asks for saturation, as cv2.add does: results above 255 stay at 255, and "
+        "results below 0 stay at 0."
+    ]
     for exercise in ("image_info", "bgr_to_rgb", "to_grayscale", "brighten"):
         raised = [d for (e, d), who in diagnoses.items() if e == exercise and who == "untouched"]
         assert any("NotImplementedError" in d for d in raised), (exercise, diagnoses)
@@ -228,6 +234,26 @@ def test_class_report(sqlite_graded, monkeypatch, capsys):
     header = next(csv.reader((course / f"report-{SLUG}.csv").open(encoding="utf-8")))
     assert header[:4] == ["sección", "ejercicio", "detalle", "estudiantes"]
     assert header[4] not in ("", "who")  # the translators' word (now "identificadores")
+    spanish = {
+        (r[1], r[2])
+        for r in csv.reader((course / f"report-{SLUG}.csv").open())
+        if r[4] == "mistake"
+    }
+    assert ("brighten", translate(wrapped[0], "es")) in spanish  # the same diagnosis, in Spanish
+    assert "brighten:" in capsys.readouterr().out
+
+    # Without CONVLAB_LANG, the course's own language: its source notebooks say it.
+    monkeypatch.delenv("CONVLAB_LANG")
+    course = _copy(course, tmp_path, "ja")
+    source = course / "source" / SLUG / f"{SLUG}.ipynb"
+    nb = read_nb(source)
+    nb.metadata["convlab"]["language"] = "ja"
+    nbformat.write(nb, source)
+    assert main(["report", SLUG, "--course-dir", str(course)]) == 0
+    header = next(csv.reader((course / f"report-{SLUG}.csv").open(encoding="utf-8")))
+    assert header[:2] == [translate("section", "ja"), translate("exercise", "ja")]
+    similar = list(csv.reader((course / f"similarity-{SLUG}.csv").open(encoding="utf-8")))
+    assert similar[0] == ["student_a", "student_b", "similarity", "shared", "cells"]
 
 
 def rows_note(path: Path, student: str) -> str:

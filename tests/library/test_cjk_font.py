@@ -36,9 +36,9 @@ def _missing_glyphs() -> list[str]:
 @pytest.fixture
 def pristine_fonts():
     with mpl.rc_context():
-        i18n._configure_cjk_font.cache_clear()
+        i18n.cjk_font.cache_clear()
         yield
-    i18n._configure_cjk_font.cache_clear()
+    i18n.cjk_font.cache_clear()
 
 
 def test_default_font_lacks_japanese_glyphs(pristine_fonts):
