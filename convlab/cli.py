@@ -14,6 +14,8 @@ Examples
     convlab grade 02-convolution-from-scratch --lang es --jobs 2
     convlab grade 02-convolution-from-scratch --db postgresql://... --scheduler tcp://host:8786
     convlab report 02-convolution-from-scratch --lang es
+    convlab export 01-images-as-arrays 02-convolution-from-scratch --to canvas \
+        --roster roster.csv --output canvas-grades.csv
     convlab bench --sizes 3,7,15,31
 """
 
@@ -159,6 +161,12 @@ def _cmd_report(args) -> int:
     return report_cli(args)
 
 
+def _cmd_export(args) -> int:
+    from .grading.lms import export_cli
+
+    return export_cli(args)
+
+
 def _cmd_bench(args) -> int:  # only reached by `convlab bench` with no options
     from . import bench
 
@@ -256,6 +264,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--course-dir", help="an nbgrader course directory (overrides --lang)")
     p.add_argument("--db", metavar="URL", help="gradebook database URL (as for `grade`)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "export",
+        help="grades of graded lessons as an LMS import file (Canvas, Moodle) or a plain CSV",
+        description="Reads grades-<lesson>.csv (written by `convlab grade`) of each lesson and a "
+        "roster mapping nbgrader's student_id to the LMS's identifiers (columns: student_id, "
+        "name, id, sis_user_id, sis_login_id, section, email, idnumber; each format uses those "
+        "it needs). Ungraded or failed submissions are left blank, never 0; students missing "
+        "from the roster or the grades are listed. Import steps: docs/GRADING.md.",
+    )
+    p.add_argument("lesson", nargs="+", help="lesson (assignment) names: one column each")
+    p.add_argument("--to", required=True, choices=["canvas", "moodle", "csv"], dest="fmt")
+    p.add_argument("--roster", required=True, help="the roster CSV")
+    p.add_argument("--output", required=True, help="the file to write")
+    p.add_argument(
+        "--lang", help="course/<lang>/ (default: the course directory you are in, else en)"
+    )
+    p.add_argument("--course-dir", help="an nbgrader course directory (overrides --lang)")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("bench", help="time convolution implementations; write a table and a plot")
     p.add_argument(

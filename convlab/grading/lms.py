@@ -28,7 +28,15 @@ import csv
 import dataclasses
 from pathlib import Path
 
-__all__ = ["FORMATS", "ROSTER_COLUMNS", "ExportResult", "read_roster", "read_grades", "export"]
+__all__ = [
+    "FORMATS",
+    "ROSTER_COLUMNS",
+    "ExportResult",
+    "read_roster",
+    "read_grades",
+    "export",
+    "export_cli",
+]
 
 #: What ``convlab export --to`` writes.
 FORMATS = ("canvas", "moodle", "csv")
@@ -208,3 +216,30 @@ def export(
         not_graded=not_graded,
         failed=failed,
     )
+
+
+def export_cli(args) -> int:
+    """``convlab export``: write the file, list who is not in it as graded; 2 on bad input."""
+    import sys
+
+    from .command import course_from_args
+
+    course = course_from_args(args)
+    try:
+        result = export(course, args.lesson, args.fmt, Path(args.roster), Path(args.output))
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"convlab export: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"wrote {result.path}: {result.students} students x {len(result.lessons)} lesson(s), "
+        f"{result.format} format"
+    )
+    if result.not_in_roster:
+        print("graded but not in the roster (not in the file): " + ", ".join(result.not_in_roster))
+    for label, pairs in (
+        ("no grade (left blank)", result.not_graded),
+        ("grading failed (left blank; see the grades CSV's note)", result.failed),
+    ):
+        if pairs:
+            print(f"{label}: " + ", ".join(f"{s} ({lesson})" for s, lesson in pairs))
+    return 0

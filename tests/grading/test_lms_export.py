@@ -143,3 +143,21 @@ def test_bad_roster_is_refused_with_what_was_expected(tmp_path, text, message):
 def test_missing_grades_say_which_command_makes_them(course):
     with pytest.raises(FileNotFoundError, match="convlab grade 03-padding"):
         export(course, ["03-padding"], "csv", course / "roster.csv", course / "g.csv")
+
+
+def test_export_command_writes_the_file_and_lists_who_is_not_graded(course, capsys):
+    from convlab.cli import main
+
+    out = course / "moodle.csv"
+    argv = ["export", *LESSONS, "--to", "moodle", "--roster", str(course / "roster.csv")]
+    assert main([*argv, "--output", str(out), "--course-dir", str(course)]) == 0
+    text = capsys.readouterr().out
+    assert f"wrote {out}: 4 students x 2 lesson(s), moodle format" in text
+    assert "graded but not in the roster (not in the file): dora" in text
+    assert f"grading failed (left blank; see the grades CSV's note): carla ({LESSONS[1]})" in text
+    assert _read(out)[0] == ["ID number", "Full name", *LESSONS]
+    # a bad roster: one line on stderr, exit 2
+    (course / "bad.csv").write_text("name\nAna\n", encoding="utf-8")
+    argv = ["export", LESSONS[0], "--to", "csv", "--roster", str(course / "bad.csv")]
+    assert main([*argv, "--output", str(out), "--course-dir", str(course)]) == 2
+    assert "`student_id`" in capsys.readouterr().err
