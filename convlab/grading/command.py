@@ -254,22 +254,36 @@ def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) 
 
 
 def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
-    """Flag code that tampers with grading, read out of the kernel's reach (``flags-<lesson>.csv``)."""
+    """Flag what tampers with grading, read out of the kernel's reach (``flags-<lesson>.csv``).
+
+    Code that touches the checks (:func:`convlab.checks.scan_notebook`), and test
+    cells the student deleted or edited (nbgrader graded the originals), the
+    latter in the course's language.
+    """
     from ..checks import scan_notebook
+    from .report import _language, course_language
+    from .tampering import changed_test_cells
 
     path = course / f"flags-{lesson}.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with (
+        _language(course_language(course, lesson)),
+        path.open("w", newline="", encoding="utf-8") as f,
+    ):
         writer = csv.writer(f)
         writer.writerow(["student_id", "finding"])
         for result in results:
+            result.flags = []
             for notebook in sorted(
                 (course / "submitted" / result.student / lesson).glob("*.ipynb")
             ):
+                release = course / "release" / lesson / notebook.name
                 try:
-                    result.flags = scan_notebook(notebook)
+                    result.flags += scan_notebook(notebook)
+                    if release.is_file():
+                        result.flags += changed_test_cells(notebook, release)
                 except (OSError, ValueError) as exc:  # unreadable or not a notebook
-                    result.flags = [f"could not read {notebook.name}: {exc}"]
-                writer.writerows([result.student, finding] for finding in result.flags)
+                    result.flags.append(f"could not read {notebook.name}: {exc}")
+            writer.writerows([result.student, finding] for finding in result.flags)
     return path
 
 
