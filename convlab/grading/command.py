@@ -208,7 +208,9 @@ def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) 
     the course's configuration and the same sandbox, in a scratch copy of its
     folder, without a budget; the time is kept per assignment digest, so a
     changed lesson is timed again. It sets each submission's time budget
-    (``c.GradingExecute.budget_factor``).
+    (``c.GradingExecute.budget_factor``). The digests of the figures it drew
+    are kept too: a student's feedback shows a figure the reference drew the
+    same as a short note (:mod:`convlab.grading.student_feedback`).
     """
     import shutil
     import tempfile
@@ -222,7 +224,7 @@ def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) 
     path = reference_path(course, lesson)
     try:
         recorded = json.loads(path.read_text(encoding="utf-8"))
-        if recorded.get("assignment") == assignment:
+        if recorded.get("assignment") == assignment and "figures" in recorded:
             return float(recorded["seconds"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -232,6 +234,7 @@ def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) 
     overrides.GradingExecute.budget_factor = 0.0
     config.merge(overrides)
     seconds = 0.0
+    figures: dict[str, list[str]] = {}
     saved = dict(os.environ)
     os.environ.update(nbgrader_env())  # as the workers run the kernel
     try:
@@ -243,14 +246,28 @@ def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) 
                 start = time.perf_counter()
                 GradingExecute(config=config).preprocess(nb, {"metadata": {"path": str(folder)}})
                 seconds += time.perf_counter() - start
+                figures[notebook.stem] = sorted(figure_digests(nb))
     finally:
         os.environ.clear()
         os.environ.update(saved)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        json.dumps({"assignment": assignment, "seconds": round(seconds, 2)}), encoding="utf-8"
+        json.dumps({"assignment": assignment, "seconds": round(seconds, 2), "figures": figures}),
+        encoding="utf-8",
     )
     return seconds
+
+
+def figure_digests(nb) -> set[str]:
+    """SHA-256 digests of the PNG figures a notebook's outputs hold (base64 text as stored)."""
+    found = set()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get("image/png")
+            if data:
+                text = "".join(data) if isinstance(data, list) else data
+                found.add(hashlib.sha256(text.strip().encode()).hexdigest())
+    return found
 
 
 def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:

@@ -2,7 +2,7 @@
 
 :class:`StudentFeedback` runs in ``nbgrader generate_feedback`` (after
 ``GetGrades``; ``c.GenerateFeedback.preprocessors`` in the generated
-``nbgrader_config.py``) and, with the ``convlab_feedback`` template
+``nbgrader_config.py``) and, with the ``feedback`` template
 (``convlab/grading/templates/``), makes the page:
 
 - **in the notebook's language**: nbgrader's labels (score, test cell, the
@@ -14,7 +14,11 @@
 - **without the interrupt of a timed-out cell**: the localized time-out
   message says what happened; the English ``KeyboardInterrupt`` traceback
   that stopped the cell is dropped;
-- **small**: figures are re-encoded (at most :data:`MAX_WIDTH` pixels wide,
+- **small**: a figure the lesson's reference solution drew the same (timed
+  and recorded once per assignment by ``convlab grade``) is a one-line note,
+  not the picture again: the student has it in the lesson, and the figures
+  their own code changed stay; no Bootstrap (117 kB of CSS in nbgrader's page; the template has
+  the few rules it needs), and figures are re-encoded (at most :data:`MAX_WIDTH` pixels wide,
   a 256-colour palette when that is smaller), which keeps what a figure shows
   and is most of the page's weight.
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import html
 import io
 from pathlib import Path
 
@@ -34,10 +39,13 @@ from traitlets import Integer
 from ..i18n import get_language, set_language
 from ..i18n import gettext as _
 
-__all__ = ["StudentFeedback", "TEMPLATES", "LABELS", "shrink_png", "nbgrader_templates"]
+__all__ = ["StudentFeedback", "TEMPLATES", "LABELS", "shrink_png"]
 
-#: The folder of the ``convlab_feedback`` template (``c.HTMLExporter.extra_template_basedirs``).
+#: The folder of the ``feedback`` template (``c.HTMLExporter.extra_template_basedirs``).
 TEMPLATES = Path(__file__).parent / "templates"
+
+#: A widget's output (it needs a live kernel; its other outputs are its static picture).
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 #: Where a hidden test cell's code starts (nbgrader's marker).
 HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
@@ -55,15 +63,14 @@ LABELS = {
 }
 
 
-def nbgrader_templates() -> str:
-    """nbgrader's own template folder (its ``feedback`` template, which ours extends)."""
-    import nbgrader
+def shrink_png(data: bytes, max_width: int) -> tuple[str, bytes]:
+    """A figure at most `max_width` pixels wide, in its smallest faithful encoding.
 
-    return str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")
-
-
-def shrink_png(data: bytes, max_width: int) -> bytes:
-    """A PNG at most `max_width` pixels wide, as a 256-colour palette PNG when smaller."""
+    Returns ``(mimetype, data)``: the PNG as it was, a 256-colour palette PNG
+    (plots, pixel art: exact colours, small), or, for photographs only, a JPEG
+    (quality 85) when it is less than half the palette PNG — a plot or pixel
+    art never is, so their edges never get JPEG's artefacts.
+    """
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as image:
@@ -71,12 +78,18 @@ def shrink_png(data: bytes, max_width: int) -> bytes:
         if image.width > max_width:
             height = max(1, round(image.height * max_width / image.width))
             image = image.resize((max_width, height), Image.Resampling.LANCZOS)
-        candidates = [data]
+        best = ("image/png", data)
         for converted in _palette(image):
             out = io.BytesIO()
             converted.save(out, format="PNG", optimize=True)
-            candidates.append(out.getvalue())
-    return min(candidates, key=len)
+            if len(out.getvalue()) < len(best[1]):
+                best = ("image/png", out.getvalue())
+        if image.mode in ("RGB", "L") or (image.mode == "RGBA" and image.getextrema()[3][0] == 255):
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+            if len(out.getvalue()) < len(best[1]) / 2:
+                best = ("image/jpeg", out.getvalue())
+    return best
 
 
 def _palette(image):
@@ -99,15 +112,33 @@ class StudentFeedback(NbGraderPreprocessor):
         720, help="Figures wider than this many pixels are scaled down in the feedback page."
     ).tag(config=True)
 
+    def _reference_figures(self, resources) -> set[str]:
+        """The figure digests of the reference run of this notebook (empty if unknown)."""
+        import json
+
+        info = resources.get("nbgrader", {})
+        root = Path(self.config.get("CourseDirectory", {}).get("root") or ".")
+        path = root / ".convlab" / "reference" / f"{info.get('assignment', '')}.json"
+        try:
+            figures = json.loads(path.read_text(encoding="utf-8")).get("figures", {})
+            return set(figures.get(info.get("notebook", ""), []))
+        except (OSError, ValueError, AttributeError):
+            return set()
+
     def preprocess(self, nb, resources):
         language = nb.metadata.get("convlab", {}).get("language") or "en"
+        self._same = self._reference_figures(resources)
         before = get_language()
         try:
             set_language(language)
         except ValueError:
             set_language("en")
+        nb.metadata.pop(
+            "widgets", None
+        )  # the widgets' saved state: tens of kB, no kernel to use it
         try:
             resources.setdefault("convlab", {})["labels"] = {k: f() for k, f in LABELS.items()}
+            resources["convlab"]["language"] = language
             nb, resources = super().preprocess(nb, resources)
         finally:
             set_language(before)
@@ -128,18 +159,54 @@ class StudentFeedback(NbGraderPreprocessor):
         if any(o.get("ename") == "TimeoutError" for o in cell.get("outputs", [])):
             cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]
         for output in cell.get("outputs", []):
+            if output.get("output_type") != "error":
+                continue
+            if output.get("ename") == "CheckFailed":
+                # The check's message says it all, in the student's language; the
+                # Python traceback around it is noise (and English).
+                output["traceback"] = str(output.get("evalue", "")).splitlines()
+            elif output.get("ename") == "AssertionError" and not str(output.get("evalue", "")):
+                # A lesson cell's bare `assert` (a claim of the lesson, checked with the
+                # student's functions) failed: say so, above the line that failed.
+                note = _(
+                    "This cell checks a claim of the lesson with your functions, and the claim "
+                    "did not hold: look again at your answers above it."
+                )
+                output["evalue"] = note
+                output["traceback"] = [note, *output.get("traceback", [])]
+        for output in cell.get("outputs", []):
             data = output.get("data", {})
+            # A widget needs a kernel: the page shows its static picture (or text) instead.
+            data.pop(WIDGET_VIEW, None)
+            if "image/png" in data and _digest(data["image/png"]) in self._same:
+                data.clear()
+                data["text/html"] = "<p><i>{}</i></p>".format(
+                    html.escape(
+                        _(
+                            "(This figure is the same as the one the lesson's solution draws: it is not repeated here.)"
+                        )
+                    )
+                )
+                output.get("metadata", {}).clear()
             if "image/png" in data:
                 raw = base64.b64decode(data["image/png"])
                 try:
-                    small = shrink_png(raw, self.max_width)
+                    mimetype, small = shrink_png(raw, self.max_width)
                 except Exception:  # noqa: BLE001 - a figure that cannot be re-encoded stays as it is
                     continue
-                data["image/png"] = base64.b64encode(small).decode("ascii")
-                output.get("metadata", {}).pop(
-                    "image/png", None
-                )  # its width/height were the old size
+                del data["image/png"]
+                data[mimetype] = base64.b64encode(small).decode("ascii")
+                # its width and height were those of the old image
+                output.get("metadata", {}).pop("image/png", None)
         return cell, resources
+
+
+def _digest(data) -> str:
+    """The digest :func:`convlab.grading.command.figure_digests` records for a PNG output."""
+    import hashlib
+
+    text = "".join(data) if isinstance(data, list) else data
+    return hashlib.sha256(text.strip().encode()).hexdigest()
 
 
 def _summary(output):
