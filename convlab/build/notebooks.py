@@ -1,7 +1,8 @@
 """Render one lesson in one language as an nbgrader *source* notebook.
 
-The English source's code cells are copied as they are (so code is identical
-in every language by construction); markdown cells are replaced by their
+The English source's code cells are copied with their code as it is (so code
+is identical in every language by construction; only comments and docstrings
+are translated); markdown cells are replaced by their
 translation; ``convlab`` role metadata becomes nbgrader cell metadata; one
 generated, read-only setup cell (the same in every language) binds ``tr`` and
 sets the language from the notebook's metadata, where the build writes the
@@ -9,8 +10,13 @@ language and the translations of the code's ``tr()`` strings
 (``metadata.convlab.language`` and ``metadata.convlab.messages``).  So the
 language travels with the notebook: a copy run anywhere speaks its language.
 
+Comments and docstrings of code cells are the one part of a code cell that
+changes with the language (:mod:`convlab.build.comments`): every code token
+stays as it is.
+
 A *preview* (:func:`render` with ``preview=True``) is for a partly translated
-language: untranslated markdown cells stay English under a marker, and
+language: untranslated markdown cells stay English under a marker, untranslated
+comments and docstrings stay English after ``[not translated yet]``, and
 untranslated code strings stay English.  Previews are never shipped.
 """
 
@@ -22,6 +28,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .catalogs import Problem
+from .comments import translate_source
 from .lessons import Lesson, message_of
 
 __all__ = ["render", "setup_source", "SETUP_ID", "TranslationError", "docstring_as_comment"]
@@ -45,6 +52,8 @@ class TranslationError(ValueError):
 
 #: Put above an untranslated markdown cell of a preview build.
 PREVIEW_MARK = "> **[{language}: not translated yet — English shown]**\n\n"
+#: Put before an untranslated comment or docstring of a code cell in a preview build.
+TEXT_PREVIEW_MARK = "[not translated yet] "
 
 
 def setup_source() -> str:
@@ -140,6 +149,16 @@ def render(
         )
     ]
     missing = []
+    texts = {}  # msgid -> translation of the code cells' comments and docstrings
+    if language != "en":
+        for text in lesson.code_texts():
+            done = translations.get(text.msgid)
+            if done is None and preview:
+                done = TEXT_PREVIEW_MARK + text.msgid
+            if done is None:
+                missing.append(Problem(language, lesson.slug, "missing", text.msgid))
+            else:
+                texts[text.msgid] = done
     for index, cell in enumerate(source.cells):
         cell_id = f"cell-{index:03d}"
         if cell.cell_type == "markdown":
@@ -163,6 +182,12 @@ def render(
             if tags:
                 meta["tags"] = tags
             code = cell.source.rstrip()
+            if texts:
+                try:
+                    code = translate_source(code, texts, lesson.code_names)
+                except (ValueError, SyntaxError) as exc:
+                    problem = Problem(language, lesson.slug, f"invalid ({exc})", f"cell {index}")
+                    raise TranslationError([problem]) from exc
             if role and role["role"] == "tests":
                 code = docstring_as_comment(code)
             cells.append(new_code_cell(code, id=cell_id, metadata=meta))
