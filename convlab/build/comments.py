@@ -13,9 +13,11 @@ regular expressions over the source:
 * a *comment block* is a run of whole-line comments at the same column on
   consecutive lines (one message, its lines joined by spaces; the translation
   is wrapped again to :data:`WIDTH` display columns); a comment after code on
-  the same line is a message of its own and stays on its line;
+  the same line is a message of its own and stays on its line (it may then
+  pass :data:`WIDTH`: moving it would change the lines of code);
 * a *docstring* is the first string statement of a cell (the "Check that ..."
-  line of a test cell), a function or a class; its lines are kept as lines.
+  line of a test cell), a function or a class; its lines are kept as lines,
+  and a translated line longer than :data:`WIDTH` is wrapped.
 
 Not messages: nbgrader's markers (``### BEGIN SOLUTION`` ...), pragmas
 (``# noqa: E402``, ``# type: ignore``; a pragma's explanation after `` - `` is
@@ -52,8 +54,12 @@ _PRAGMA = re.compile(
 )
 _RULE_CHARS = "-=#*~"
 _CJK = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_UNITS = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+|\s+")
+# A line never breaks inside an ASCII (...) or [...] group (a shape, an index) nor a word.
+_UNITS = re.compile(
+    rf"[^\s{_CJK}]*(?:\([^()]*\)|\[[^\[\]]*\])[^\s{_CJK}]*|[{_CJK}]|[^\s{_CJK}]+|\s+"
+)
 #: Characters a line must not start with (Japanese line breaking rules, simplified).
+_BREAK_AFTER = ("、", "。", "：", "）")
 _NO_START = set("、。，．・：；？！）」』】〕ー」ぁぃぅぇぉっゃゅょァィゥェォッャュョ")
 
 
@@ -265,9 +271,20 @@ def wrap(text: str, width: int) -> list[str]:
             if current:
                 current += " "
             continue
-        if current and _width(current.rstrip() + unit) > width and unit[0] not in _NO_START:
-            lines.append(current.rstrip())
-            current = unit
+        if current and _width(current + unit) > width:
+            carry = ""
+            if re.fullmatch(rf"[{_CJK}]", current[-1]) and re.fullmatch(rf"[{_CJK}]", unit[0]):
+                # Inside Japanese text: break after the last 、。： of the line when there is one
+                cut = max(current.rfind(p) for p in _BREAK_AFTER) + 1
+                if cut > len(current) // 2:
+                    current, carry = current[:cut], current[cut:]
+                elif unit[0] in _NO_START:  # punctuation never starts a line
+                    current, carry = current[:-1], current[-1]
+            if current.strip():
+                lines.append(current.rstrip())
+                current = carry + unit
+            else:
+                current += carry + unit
         else:
             current += unit
     if current.strip():
@@ -294,7 +311,8 @@ def translate_source(source: str, translations: dict[str, str], names=frozenset(
     without a translation stays English.  A comment block is wrapped again to
     :data:`WIDTH` columns (it may take more or fewer lines than the English);
     a comment after code stays on its line; a docstring keeps the translator's
-    lines, indented as the English.
+    lines, indented as the English, and a line too long for :data:`WIDTH` is
+    wrapped (then the closing quotes go on their own line, as PEP 257 has it).
 
     Raises
     ------
@@ -315,9 +333,17 @@ def translate_source(source: str, translations: dict[str, str], names=frozenset(
         head, tail = lines[r0 - 1][:c0], lines[r1 - 1][c1:]
         if f.text.kind == "docstring":
             indent = " " * c0 if not head.strip() else " " * (len(head) - len(head.lstrip()))
-            body = [b.rstrip() for b in text.strip().splitlines()]
+            parts = text.strip().splitlines()
+            if len(parts) == 1 and _width(head + 2 * f.quote + parts[0]) <= WIDTH:
+                body = parts
+            else:
+                room = WIDTH - len(indent) - 2 * len(f.quote)
+                body = []
+                for part in parts:
+                    body += wrap(part, room) if part.strip() else [""]
             body = [body[0], *[(indent + b) if b else "" for b in body[1:]]]
-            if not lines[r1 - 1][: c1 - len(f.quote)].strip():  # closing quotes on their own line
+            own_line = not lines[r1 - 1][: c1 - len(f.quote)].strip()
+            if len(body) > 1 or own_line:  # closing quotes on their own line (PEP 257)
                 body.append(indent)
             new = (head + f.quote + "\n".join(body) + f.quote + tail).split("\n")
         elif f.text.kind == "inline comment":
