@@ -276,7 +276,7 @@ def wrap(text: str, width: int) -> list[str]:
             if re.fullmatch(rf"[{_CJK}]", current[-1]) and re.fullmatch(rf"[{_CJK}]", unit[0]):
                 # Inside Japanese text: break after the last 、。： of the line when there is one
                 cut = max(current.rfind(p) for p in _BREAK_AFTER) + 1
-                if cut > len(current) // 2:
+                if cut > len(current) // 3:
                     current, carry = current[:cut], current[cut:]
                 elif unit[0] in _NO_START:  # punctuation never starts a line
                     current, carry = current[:-1], current[-1]
