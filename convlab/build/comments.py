@@ -21,7 +21,8 @@ regular expressions over the source:
 
 Not messages: nbgrader's markers (``### BEGIN SOLUTION`` ...), pragmas
 (``# noqa: E402``, ``# type: ignore``; a pragma's explanation after `` - `` is
-a message), the comments the build makes of IPython magics, and comments that
+a message), ``# TRANSLATORS:`` notes (they reach translators as ``#.``
+comments of the ``tr()`` string below them), the comments the build makes of IPython magics, and comments that
 are only code (they parse as Python and use only names of the lesson's code,
 such as ``# sigma = 1``).
 """
@@ -33,6 +34,8 @@ import dataclasses
 import io
 import re
 import tokenize
+
+from .lessons import TRANSLATOR_TAG
 
 __all__ = [
     "CodeText",
@@ -111,7 +114,7 @@ def _is_code(text: str, names: frozenset[str]) -> bool:
 def _split_comment(token: str) -> tuple[str, str, str] | None:
     """``(prefix, text, rule)`` of a comment token, or None if it carries nothing to translate."""
     body = token[1:]
-    if _MARKER.match(token):
+    if _MARKER.match(token) or body.strip().startswith(TRANSLATOR_TAG):
         return None
     lead = body[: len(body) - len(body.lstrip())]
     text = body.strip()
