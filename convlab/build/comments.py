@@ -63,6 +63,7 @@ _UNITS = re.compile(
 )
 #: Characters a line must not start with (Japanese line breaking rules, simplified).
 _BREAK_AFTER = ("、", "。", "：", "）")
+_PHRASE_END = re.compile(r"[はがをにでとへも](?=[\u30a0-\u30ff\u4e00-\u9fff0-9A-Za-z(])")
 _NO_START = set("、。，．・：；？！）」』】〕ー」ぁぃぅぇぉっゃゅょァィゥェォッャュョ")
 
 
@@ -276,12 +277,16 @@ def wrap(text: str, width: int) -> list[str]:
             continue
         if current and _width(current + unit) > width:
             carry = ""
-            if re.fullmatch(rf"[{_CJK}]", current[-1]) and re.fullmatch(rf"[{_CJK}]", unit[0]):
-                # Inside Japanese text: break after the last 、。： of the line when there is one
+            if re.search(rf"[{_CJK}]", current[-1] + unit[0]) and not current.endswith(" "):
+                # Inside Japanese text: break after the last 、。： of the line, else after
+                # the last particle that ends a phrase (を, に, ... before a kanji, katakana or digit)
                 cut = max(current.rfind(p) for p in _BREAK_AFTER) + 1
+                if cut <= len(current) // 3:
+                    ends = [m.end() for m in _PHRASE_END.finditer(current + unit[0])]
+                    cut = max([e for e in ends if e < len(current)] or [cut])
                 if cut > len(current) // 3:
                     current, carry = current[:cut], current[cut:]
-                elif unit[0] in _NO_START:  # punctuation never starts a line
+                elif unit[0] in _NO_START and re.fullmatch(rf"[{_CJK}]", current[-1]):
                     current, carry = current[:-1], current[-1]
             if current.strip():
                 lines.append(current.rstrip())

@@ -94,3 +94,11 @@ def test_a_docstring_translation_that_would_break_the_code_is_refused(bad):
     source = 'def f(a):\n    """Return a."""\n    return a\n'
     with pytest.raises(ValueError, match="docstring"):
         translate_source(source, {"Return a.": bad}, frozenset())
+
+
+def test_wrap_breaks_japanese_after_a_phrase_rather_than_inside_a_word():
+    text = "(H, W, 3)のRGB画像を、値が[0, 1]の範囲にあるfloat64の(H, W)のグレースケール画像に変換します。"
+    assert wrap(text, 90) == [
+        "(H, W, 3)のRGB画像を、値が[0, 1]の範囲にあるfloat64の(H, W)のグレースケール画像に",
+        "変換します。",
+    ]
