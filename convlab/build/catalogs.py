@@ -49,6 +49,8 @@ _HEADER = (
     "# Translate each markdown cell; keep Markdown, math ($...$), code spans and links intact.\n"
     "# Messages from code cells (with a '#. code:' comment) are printed, plotted or shown\n"
     "# in a widget: keep their {{placeholders}} and keep them short.\n"
+    "# Comments and docstrings of code cells (a '#. code comment' or '#. docstring' comment)\n"
+    "# are read in the code: keep identifiers, shapes and values as they are.\n"
     "#"
 )
 _PLOT = re.compile(
@@ -173,7 +175,43 @@ def template(lesson: Lesson) -> Catalog:
             auto_comments=comments,
             flags=flags,
         )
+    for text in lesson.code_texts():
+        comments = _text_comments(lesson, text)
+        existing = cat.get(text.msgid)
+        if existing is not None:
+            existing.locations.append((source, text.line))
+            existing.auto_comments.extend(c for c in comments if c not in existing.auto_comments)
+            continue
+        cat.add(text.msgid, locations=[(source, text.line)], auto_comments=comments)
     return cat
+
+
+def _text_comments(lesson: Lesson, text) -> list[str]:
+    """The ``#.`` comments of a code comment or docstring: where it sits, how to keep it valid."""
+    role = lesson.notebook.cells[text.cell].metadata.get("convlab", {})
+    if text.kind == "docstring" and not text.code:
+        if role.get("role") == "tests":
+            where = f"docstring: the first line of test cell '{role['id']}' (students see it as a comment)"
+        else:
+            where = "docstring of a code cell"
+    elif text.kind == "docstring":
+        where = f"docstring of: {text.code}"
+        if role.get("role") == "solution" and text.code.startswith("def "):
+            where += " (the exercise's specification: keep every parameter, shape and dtype)"
+    elif text.kind == "inline comment":
+        where = f"code comment at the end of: {text.code}"
+    else:
+        where = f"code comment above: {text.code}" if text.code else "code comment"
+    rule = (
+        "Stays a Python docstring: no triple quotes, no backslashes; names in the code stay English."
+        if text.kind == "docstring"
+        else (
+            "Stays a Python comment on its line (keep it short); names in the code stay English."
+            if text.kind == "inline comment"
+            else "Stays a Python comment (rewrapped to 100 columns); names in the code stay English."
+        )
+    )
+    return [where, rule]
 
 
 def load(lesson: Lesson, language: str, root: Path | None = None) -> Catalog | None:
@@ -296,14 +334,20 @@ def update(
 def _all_msgids(lesson: Lesson) -> list[str]:
     ids = [msgid for _, msgid in lesson.messages()]
     ids += [m.msgid for m in lesson.code_messages()]
+    ids += [t.msgid for t in lesson.code_texts()]
     return list(dict.fromkeys(ids))
 
 
 def check(lessons: list[Lesson], languages: list[str], root: Path | None = None) -> list[Problem]:
     """Every message of every lesson that is missing, untranslated, fuzzy, or whose
     ``{placeholders}`` differ from the English."""
+    from .comments import problem
+
     problems = []
     for lesson in lessons:
+        texts = {t.msgid: t.kind for t in lesson.code_texts()}
+        for message in lesson.code_messages():  # a tr() string too: its placeholders count
+            texts.pop(message.msgid, None)
         for language in languages:
             if language == "en":
                 continue
@@ -316,8 +360,11 @@ def check(lessons: list[Lesson], languages: list[str], root: Path | None = None)
                     problems.append(Problem(language, lesson.slug, "fuzzy", msgid))
                 elif not message.string:
                     problems.append(Problem(language, lesson.slug, "untranslated", msgid))
-                elif placeholders(message.string) != placeholders(msgid):
+                elif placeholders(message.string) != placeholders(msgid) and msgid not in texts:
                     problems.append(Problem(language, lesson.slug, "placeholders differ", msgid))
+                elif msgid in texts and problem(texts[msgid], message.string):
+                    why = problem(texts[msgid], message.string)
+                    problems.append(Problem(language, lesson.slug, f"invalid ({why})", msgid))
     return problems
 
 

@@ -11,7 +11,15 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-__all__ = ["Lesson", "CodeMessage", "ROLES", "discover", "repo_root", "LessonError"]
+__all__ = [
+    "Lesson",
+    "CodeMessage",
+    "CodeTextMessage",
+    "ROLES",
+    "discover",
+    "repo_root",
+    "LessonError",
+]
 
 #: The function lesson code wraps its human-readable strings in (see convlab.i18n.tr).
 TR_KEYWORDS = {"tr": None}
@@ -97,6 +105,41 @@ class Lesson:
                 )
         return found
 
+    @cached_property
+    def code_names(self) -> frozenset[str]:
+        """Every identifier of the lesson's code cells (to tell commented-out code from prose)."""
+        import tokenize
+
+        names = set()
+        for cell in self.notebook.cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tokens = tokenize.generate_tokens(
+                    io.StringIO(_without_magics(cell.source)).readline
+                )
+                names |= {t.string for t in tokens if t.type == tokenize.NAME}
+            except (tokenize.TokenError, SyntaxError):
+                continue
+        return frozenset(names)
+
+    def code_texts(self) -> list[CodeTextMessage]:
+        """The comment blocks and docstrings of the code cells, in order (see convlab.build.comments)."""
+        from .comments import extract
+
+        found = []
+        lines = self.cell_lines
+        for index, cell in enumerate(self.notebook.cells):
+            if cell.cell_type != "code":
+                continue
+            for text in extract(cell.source, self.code_names):
+                found.append(
+                    CodeTextMessage(
+                        text.msgid, text.kind, index, lines[index] + text.line - 1, text.code
+                    )
+                )
+        return found
+
     def messages(self) -> list[tuple[int, str]]:
         """The translatable messages: ``(cell_index, markdown_source)`` per markdown cell."""
         return [
@@ -115,6 +158,17 @@ class CodeMessage:
     line: int  # line in the lesson's source file
     code: str  # the code line holding the call (context for translators)
     comments: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class CodeTextMessage:
+    """One comment block or docstring of a lesson's code cell."""
+
+    msgid: str
+    kind: str  # "comment" | "inline comment" | "docstring"
+    cell: int  # index of the cell in the lesson
+    line: int  # line in the lesson's source file
+    code: str  # the line of code it documents (context for translators)
 
 
 def _check_tr_calls(source: str, where: str) -> None:

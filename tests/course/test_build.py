@@ -22,9 +22,12 @@ def test_there_are_lessons():
     assert len(SLUGS) >= 3
 
 
-def test_source_code_cells_are_identical_across_languages(slug):
-    """Every code cell, the generated setup cell included, is the same in every language."""
-    codes = {
+def test_source_code_is_identical_across_languages_but_comments_and_docstrings(slug):
+    """Every code cell, the generated setup cell included, has the same code in every
+    language (tokens, comments and docstrings left out), and compiles."""
+    from convlab.build.comments import _without_magics, code_tokens
+
+    cells = {
         language: [
             c.source
             for c in built_notebook(language, "source", slug).cells
@@ -32,21 +35,49 @@ def test_source_code_cells_are_identical_across_languages(slug):
         ]
         for language in LANGUAGES
     }
-    assert "from convlab.i18n import tr" in codes["en"][0]
-    assert "convlab.i18n.setup_notebook()" in codes["en"][0]
-    assert codes["es"] == codes["en"] and codes["ja"] == codes["en"]
+    assert "from convlab.i18n import tr" in cells["en"][0]
+    assert "convlab.i18n.setup_notebook()" in cells["en"][0]
+    english = [code_tokens(c) for c in cells["en"]]
+    for language in LANGUAGES:
+        assert [code_tokens(c) for c in cells[language]] == english, language
+        for index, cell in enumerate(cells[language]):
+            compile(_without_magics(cell), f"{language}/{slug} code cell {index}", "exec")
 
 
-def test_release_code_cells_differ_only_in_the_translated_stub(slug):
+def test_rendered_code_cells_keep_the_code_and_translate_comments_and_docstrings(slug):
+    """Rendered from the lesson and its catalogs (not the committed notebooks): the
+    same code tokens as English, compiling, with every comment and docstring translated."""
+    from convlab.build import catalogs
+    from convlab.build.comments import _without_magics, code_tokens, extract
+    from convlab.build.notebooks import render
+
+    lesson = next(x for x in LESSONS if x.slug == slug)
+    english = render(lesson, "en", catalogs.translations(lesson, "en", ROOT))
+    english_code = [c.source for c in english.cells if c.cell_type == "code"]
+    texts = lesson.code_texts()
+    assert texts, "every lesson has comments or docstrings to translate"
+    for language in LANGUAGES:
+        if language == "en":
+            continue
+        done = catalogs.translations(lesson, language, ROOT)
+        nb = render(lesson, language, done)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        assert [code_tokens(c) for c in code] == [code_tokens(c) for c in english_code]
+        for index, cell in enumerate(code):
+            compile(_without_magics(cell), f"{language}/{slug} code cell {index}", "exec")
+        english_texts = {t.msgid for t in texts if done[t.msgid] != t.msgid}
+        left = {t.msgid for c in code for t in extract(c, lesson.code_names)} & english_texts
+        assert not left, f"{language}/{slug}: comments or docstrings left in English: {left}"
+
+
+def test_release_code_cells_differ_only_in_comments_and_docstrings(slug):
+    from convlab.build.comments import code_tokens
+
     codes = {}
     for language in LANGUAGES:
         nb = built_notebook(language, "release", slug)
-        # nbgrader's code stub is translated; everything else is shared code.
-        codes[language] = [
-            re.sub(r"^[ \t]*# .*\n(?=[ \t]*raise NotImplementedError)", "", c.source, flags=re.M)
-            for c in nb.cells
-            if c.cell_type == "code"
-        ]
+        # nbgrader's code stub, comments and docstrings are translated; the code is shared.
+        codes[language] = [code_tokens(c.source) for c in nb.cells if c.cell_type == "code"]
     assert codes["es"] == codes["en"] and codes["ja"] == codes["en"]
 
 

@@ -26,6 +26,7 @@ def test_catalogs_are_up_to_date_with_the_lessons(language):
         po = polib.pofile(str(catalogs.catalog_path(lesson, language, ROOT)))
         active = {e.msgid for e in po if not e.obsolete}
         wanted = {m for _, m in lesson.messages()} | {m.msgid for m in lesson.code_messages()}
+        wanted |= {t.msgid for t in lesson.code_texts()}
         assert active == wanted, lesson.slug
 
 
@@ -45,7 +46,7 @@ def test_new_language_starts_untranslated_and_is_reported_by_lesson_and_message(
     problems = catalogs.check(lessons, ["es"], tmp_course)
     assert [(p.language, p.lesson, p.kind) for p in problems] == [
         ("es", "00-smoke", "untranslated")
-    ] * 4
+    ] * 6  # 2 markdown cells, 2 tr() strings, 2 test-cell docstrings
     assert "00-smoke" in str(problems[0]) and "Smoke test" in str(problems[0])
 
 
@@ -112,9 +113,13 @@ def test_translated_code_strings_travel_in_the_notebook_metadata(tmp_course):
     }
     english = render(lessons[0], "en", catalogs.translations(lessons[0], "en", tmp_course))
     assert english.metadata["convlab"]["messages"] == {}
-    assert [c.source for c in nb.cells if c.cell_type == "code"] == [
-        c.source for c in english.cells if c.cell_type == "code"
+    from convlab.build.comments import code_tokens
+
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert [code_tokens(c) for c in code] == [
+        code_tokens(c.source) for c in english.cells if c.cell_type == "code"
     ]
+    assert "# ES: Check that add_one adds one." in code[3]
 
 
 def test_placeholders_must_survive_translation(tmp_course):
@@ -137,3 +142,46 @@ def test_tr_takes_only_literals(tmp_course):
     path.write_text(path.read_text().replace('tr("pixels that wrapped:")', 'tr(f"{x} wrapped")'))
     with pytest.raises(LessonError, match="literal"):
         discover(tmp_course)[0].code_messages()
+
+
+def test_comments_and_docstrings_are_extracted_with_where_they_sit(tmp_course):
+    path = tmp_course / "course" / "lessons" / "00-smoke.md"
+    path.write_text(
+        path.read_text().replace(
+            "def add_one(x):\n",
+            'def add_one(x):\n    """Return x plus one."""\n    # the answer\n',
+        )
+    )
+    pot = catalogs.template(discover(tmp_course)[0])
+    spec = pot.get("Return x plus one.")
+    assert spec is not None and "docstring of: def add_one(x):" in spec.auto_comments[0]
+    assert "specification" in spec.auto_comments[0]
+    assert any("no triple quotes" in c for c in spec.auto_comments)
+    check = pot.get("Check that add_one adds one.")
+    assert "test cell 'add_one_public'" in check.auto_comments[0]
+    assert pot.get("the answer").auto_comments[0] == "code comment above: return x + 1"
+    assert pot.get("BEGIN SOLUTION") is None and pot.get("### BEGIN SOLUTION") is None
+    assert pot.get("a count of pixels follows.") is None  # a TRANSLATORS note, not a message
+
+
+def test_a_docstring_translation_with_triple_quotes_is_reported(tmp_course):
+    lessons = discover(tmp_course)
+    catalogs.update(lessons, ["es"], tmp_course)
+    path = _translate_all(tmp_course, "es", "ES:")
+    po = polib.pofile(str(path))
+    po.find("Check that add_one adds one.").msgstr = 'Comprueba """add_one"""'
+    po.save(str(path))
+    problems = catalogs.check(lessons, ["es"], tmp_course)
+    assert [p.msgid for p in problems] == ["Check that add_one adds one."]
+    assert "triple quotes" in problems[0].kind
+
+
+def test_a_preview_marks_untranslated_comments_and_docstrings(tmp_course):
+    from convlab.build.notebooks import TEXT_PREVIEW_MARK, render
+
+    lesson = discover(tmp_course)[0]
+    nb = render(lesson, "es", {}, preview=True)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code[3].startswith("# " + TEXT_PREVIEW_MARK + "Check that add_one adds one.")
+    with pytest.raises(TranslationError, match="Check that add_one adds one"):
+        render(lesson, "es", {})
