@@ -89,12 +89,17 @@ def _gray_range(image: np.ndarray, vmin, vmax) -> tuple[float | None, float | No
 
 def _format_number(value: float, fmt: str | None, integers: bool, digits: int = 3) -> str:
     if fmt is not None:
-        return format(value, fmt)
-    if integers:
-        return f"{int(round(value))}"
-    if abs(value) >= 10 ** (digits + 1):
-        return f"{value:.0f}"
-    return f"{value:.{digits}g}"
+        text = format(value, fmt)
+    elif integers:
+        text = f"{int(round(value))}"
+    elif abs(value) >= 10 ** (digits + 1):
+        text = f"{value:.0f}"
+    else:
+        text = f"{value:.{digits}g}"
+    # a small negative value rounded to zero reads "-0.00": show it as zero
+    if text.startswith("-") and set(text[1:]) <= set("0."):
+        text = text[1:]
+    return text
 
 
 def _is_integral(array: np.ndarray) -> bool:

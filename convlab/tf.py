@@ -53,6 +53,7 @@ __all__ = [
     "apply_layer",
     "correlate2d",
     "gpu_available",
+    "full_float32",
 ]
 
 _IMAGE_LAYOUTS = ("HW", "HWC", "NHWC", "CHW", "NCHW")
@@ -120,6 +121,26 @@ def gpu_available() -> bool:
     True
     """
     return bool(_tf().config.list_physical_devices("GPU"))
+
+
+def full_float32() -> None:
+    """Make TensorFlow compute float32 in full float32, also on a GPU (imports TensorFlow).
+
+    On NVIDIA GPUs since Ampere, TensorFlow runs float32 convolutions and
+    matrix products in TF32 by default: each input keeps 10 of its 23
+    mantissa bits (about 3 significant digits), so a layer differs from the
+    NumPy reference by about 1e-3 instead of 1e-6. Lessons that compare Keras
+    with NumPy call this first. It changes nothing on a CPU.
+
+    Introduced in lesson 04 (strides and shapes) and used in lesson 06.
+
+    Examples
+    --------
+    >>> full_float32()  # doctest: +SKIP
+    >>> _tf().config.experimental.tensor_float_32_execution_enabled()  # doctest: +SKIP
+    False
+    """
+    _tf().config.experimental.enable_tensor_float_32_execution(False)
 
 
 # --------------------------------------------------------------------------

@@ -104,6 +104,17 @@ def test_show_kernel_fractions_and_format():
     assert texts(plotting.show_kernel(np.full((1, 1), 1 / 9), fmt=".3f").axes[0]) == ["0.111"]
 
 
+def test_show_kernel_writes_a_small_negative_weight_rounded_to_zero_without_its_sign():
+    kernel = np.array([[-0.001, -0.2, 0.004, -0.0]])
+    assert texts(plotting.show_kernel(kernel, fmt=".2f").axes[0]) == [
+        "0.00",
+        "-0.20",
+        "0.00",
+        "0.00",
+    ]
+    assert texts(plotting.show_kernel(np.array([[-1e-6, -1.0]])).axes[0]) == ["-1e-06", "-1"]
+
+
 def test_show_kernel_draws_into_a_given_axes_and_skips_numbers_of_large_kernels():
     fig, axes = plt.subplots(1, 2)
     returned = plotting.show_kernel(np.ones((15, 15)), ax=axes[1])

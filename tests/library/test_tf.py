@@ -162,6 +162,17 @@ def rng():
 
 
 @pytest.mark.tensorflow
+def test_full_float32_turns_tf32_off(tf):
+    enabled = tf.config.experimental.tensor_float_32_execution_enabled()
+    try:
+        tf.config.experimental.enable_tensor_float_32_execution(True)
+        ctf.full_float32()
+        assert tf.config.experimental.tensor_float_32_execution_enabled() is False
+    finally:
+        tf.config.experimental.enable_tensor_float_32_execution(enabled)
+
+
+@pytest.mark.tensorflow
 def test_layers_build_without_warnings_and_hold_the_weights(tf, rng):
     kernel = rng.standard_normal((3, 2, 3, 4)).astype(np.float32)
     bias = rng.standard_normal(4).astype(np.float32)
