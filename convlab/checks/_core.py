@@ -293,15 +293,42 @@ def close(received: np.ndarray | None, expected: np.ndarray, rtol: float, atol: 
     return bool((abs(a - b) <= atol + rtol * abs(b)).all())
 
 
+#: An opaque repr (``<function f at 0x7f...>``, ``<built-in function print>``).
+_OPAQUE_REPR = re.compile(r"^<.*>$", re.DOTALL)
+
+
+def student_text(value) -> str | None:
+    """The words a check message uses for an object the checks made (a stand-in clock...).
+
+    Objects defined in ``convlab.checks`` that a student's function receives
+    describe themselves with a ``student_text()`` method, in the student's
+    language, instead of a Python repr.  None for any other object.
+    """
+    kind = type(value)
+    if not str(getattr(kind, "__module__", "")).startswith(__package__ or "convlab.checks"):
+        return None
+    method = getattr(kind, "student_text", None)
+    return method(value) if callable(method) else None
+
+
 def describe_kind(value) -> str:
     """'None', 'a list', 'a float (2.5)'... for messages about returned objects."""
     if value is None:
         return "None"
+    own = student_text(value)
+    if own is not None:
+        return own
     kind = type(value).__name__
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001
         text = ""
+    if _OPAQUE_REPR.match(text):
+        # Python's <...> reprs (an address, a type) say nothing to a student: use words.
+        name = getattr(value, "__name__", None)
+        if callable(value) and isinstance(name, str):
+            return _("the function {name}").format(name=name)
+        return _("an object of type {kind}").format(kind=kind)
     if len(text) > 60:
         text = text[:57] + "..."
     return _("{kind} {value}").format(kind=kind, value=text) if text else kind

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from convlab.i18n import gettext as _
+from convlab.i18n import ngettext
 
 from ._core import Call, Case, Exercise, Hypothesis, ScalarExercise, Verdict, describe_kind, frozen
 
@@ -116,7 +117,11 @@ class FakeClock:
         return self.now
 
     def __repr__(self) -> str:
-        return _("<fake clock: moves only while fn runs>")
+        return f"<FakeClock now={self.now}>"
+
+    def student_text(self) -> str:
+        """How a check message names this object: in words, in the student's language."""
+        return _("a stand-in clock that moves only while fn runs")
 
 
 class FakeFunction:
@@ -149,8 +154,14 @@ class FakeFunction:
         return "result"
 
     def __repr__(self) -> str:
+        return f"<FakeFunction durations={self.durations}>"
+
+    def student_text(self) -> str:
+        """How a check message names this object: in words, in the student's language."""
         shown = ", ".join(f"{d:g}" for d in self.durations)
-        return _("<fake fn: its calls take {durations} s>").format(durations=shown)
+        return _("a stand-in function whose calls take {durations} s, one after the other").format(
+            durations=shown
+        )
 
 
 def _number(value) -> float | None:
@@ -362,7 +373,17 @@ class _Rows(list):
         return [dict(row) for row in self.original]
 
     def __repr__(self) -> str:
-        return _("<{n} rows: method, kernel_size, median_s, ratio_to_opencv>").format(n=len(self))
+        return f"<_Rows {len(self)}>"
+
+    def student_text(self) -> str:
+        """How a check message names this object: in words, in the student's language."""
+        return ngettext(
+            "a table of {n} row (a list of dicts with the keys method, kernel_size, median_s "
+            "and ratio_to_opencv)",
+            "a table of {n} rows (a list of dicts with the keys method, kernel_size, median_s "
+            "and ratio_to_opencv)",
+            len(self),
+        ).format(n=len(self))
 
 
 def _row(method, k, seconds, baseline_seconds):
