@@ -115,8 +115,16 @@ def _target_line(cell, sizes, method, baseline, size, limit) -> str:
             continue
         ratio = float(ours["median_s"]) / float(base["median_s"])
         verdict = _("met") if ratio <= limit else _("not met")
-        parts.append(f"{_size(s)}: {times(ratio)} {verdict}")
-    return f"  {what}: " + ("; ".join(parts) if parts else _("not measured in this run"))
+        # TRANSLATORS: one kernel size's result of a target: "7×7: 6.0× met".
+        parts.append(
+            _("{size}: {ratio} {verdict}").format(
+                size=_size(s), ratio=times(ratio), verdict=verdict
+            )
+        )
+    # TRANSLATORS: separates the results of one target at several kernel sizes.
+    results = _("; ").join(parts) if parts else _("not measured in this run")
+    # TRANSLATORS: a target, then its results: "NumPy / OpenCV at most 8×: 7×7: 6.0× met".
+    return "  " + _("{target}: {results}").format(target=what, results=results)
 
 
 def write_csv(rows: Sequence[dict[str, object]], path: Path) -> None:
