@@ -85,7 +85,11 @@ def depthwise_explorer(image) -> Explorer:
         titles = [
             _("image"),
             _("depthwise output"),
-            *(f"{c}: {label(n)}" for c, n in zip("RGB", (red, green, blue), strict=True)),
+            *(
+                # TRANSLATORS: a panel title: a color channel (R, G or B) and its filter.
+                _("{channel}: {filter}").format(channel=c, filter=label(n))
+                for c, n in zip("RGB", (red, green, blue), strict=True)
+            ),
         ]
         return plotting.show_images(panels, titles, ncols=5, vmin=0, vmax=1, size=2.4)
 
