@@ -20,10 +20,9 @@ produced and compares it with the student's output.
 1x1 kernels, kernels as large as the image, non-square images and kernels,
 gray and color images, uint8, float32 and float64 inputs.
 
-Exercises written "from scratch" (``correlate_valid``, ``convolve_valid``,
-``pad_image``, ``correlate_same``, ``correlate_strided``, ``max_pool2d``,
-``avg_pool2d``, ``block_mean``, ``enlarge_nearest``, ``pixelate``;
-``from_scratch=True`` by default) fail when
+Exercises written "from scratch" (listed in :data:`FROM_SCRATCH`: lesson 04's
+output-size exercises always, the others while ``from_scratch=True``, the
+default) fail when
 the student's function calls the reference solution or a library convolution,
 filter or padding function, however it was bound; see
 ``convlab.checks._scratch`` for the list and how calls are seen.
@@ -76,6 +75,16 @@ in the submission for anyone to read: :func:`scan_source` flags it, and the
 grading pipeline should run that scan out of process on every submission.
 Locked test cells themselves are protected by nbgrader's checksums.
 
+Where an exercise is declared
+-----------------------------
+Each lesson's module (``lesson01`` ... ``lesson11``) defines one
+:class:`~convlab.checks._core.Exercise` subclass per exercise (its name,
+cases, reference answer, diagnoses, from-scratch groups and the check's
+docstring, ``check_doc``) and lists them in its ``EXERCISES`` tuple.  This
+package makes the check functions, :data:`REGISTRY` and :data:`FROM_SCRATCH`
+from those tuples: adding an exercise is a change to its lesson's module
+(plus its tests).
+
 Introduced in lesson 01, images as arrays (its first test cells).
 """
 
@@ -102,51 +111,6 @@ from ._errors import CheckFailed, TamperingDetected
 from ._integrity import ReadOnlyModule, verify
 from ._scan import scan_notebook, scan_source
 
-__all__ = [
-    "CheckFailed",
-    "REGISTRY",
-    "ReadOnlyModule",
-    "TamperingDetected",
-    "avg_pool2d",
-    "avg_pool_kernel",
-    "bgr_to_rgb",
-    "block_mean",
-    "blur_kernel",
-    "blur_separable",
-    "brighten",
-    "conv2d_params",
-    "conv_output_size",
-    "convolve_valid",
-    "correlate_same",
-    "correlate_strided",
-    "correlate_valid",
-    "depthwise_conv2d",
-    "depthwise_to_conv2d_kernel",
-    "edge_map",
-    "gaussian_1d",
-    "gradient_magnitude",
-    "enlarge_nearest",
-    "fastest_method",
-    "identity_kernel",
-    "image_info",
-    "macs_per_pixel",
-    "max_pool2d",
-    "pad_image",
-    "param_counts",
-    "pixelate",
-    "run",
-    "same_pad_width",
-    "same_padding",
-    "scan_notebook",
-    "scan_source",
-    "separate",
-    "sobel_gradients",
-    "time_median",
-    "to_grayscale",
-    "valid_output_size",
-    "verify",
-]
-
 
 def _check(exercise, student_fn, hidden, seed, from_scratch=False) -> None:
     if not hidden:
@@ -161,410 +125,85 @@ def _check(exercise, student_fn, hidden, seed, from_scratch=False) -> None:
         _integrity.ensure_intact(exercise.name)
 
 
-def image_info(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``image_info(image) -> (height, width, channels)`` (lesson 01).
-
-    A 2-D (grayscale) image counts as one channel.
-
-    Parameters
-    ----------
-    student_fn : callable
-        The student's function.
-    hidden : bool, optional
-        Also run randomized and edge cases (hidden test cells).
-    seed : int, optional
-        Seed of the randomized cases; fresh per run when None.
-
-    Raises
-    ------
-    CheckFailed
-        With a localized report of the smallest failing case.
-    """
-    _check(lesson01.ImageInfo(), student_fn, hidden, seed)
-
-
-def to_grayscale(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``to_grayscale(rgb)`` (lesson 01): float64 (H, W) in [0, 1], ``rgb2gray``'s weights.
-
-    uint8 input is scaled by 1/255; float input is taken to be in [0, 1].
-    Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson01.ToGrayscale(), student_fn, hidden, seed)
-
-
-def bgr_to_rgb(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``bgr_to_rgb(image)`` (lesson 01): channel order reversed, dtype kept.
-
-    The input must not be modified.  Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson01.BgrToRgb(), student_fn, hidden, seed)
-
-
-def brighten(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``brighten(image, amount) -> uint8`` (lesson 01), saturating like ``cv2.add``.
-
-    Negative amounts darken, saturating at 0.  Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson01.Brighten(), student_fn, hidden, seed)
-
-
-def valid_output_size(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``valid_output_size(n, k) -> int`` (lesson 02), for 1 <= k <= n.
-
-    Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson02.ValidOutputSize(), student_fn, hidden, seed)
-
-
-def correlate_valid(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check a valid 2-D correlation, ``correlate_loops`` or ``correlate_vectorized`` (lesson 02).
-
-    Any numeric output dtype is accepted if the values are right (results are
-    compared in float64).  Kernels may be non-square, even-sized, 1x1 or as
-    large as the image.
-
-    Parameters
-    ----------
-    student_fn : callable
-        ``f(image, kernel) -> ndarray``.
-    hidden : bool, optional
-        Also run randomized and edge cases.
-    seed : int, optional
-        Seed of the randomized cases; fresh per run when None.
-    from_scratch : bool, optional
-        Fail if the function calls a library convolution or filter (default).
-
-    Raises
-    ------
-    CheckFailed
-        With a localized report of the smallest failing case.
-    """
-    _check(lesson02.CorrelateValid(), student_fn, hidden, seed, from_scratch)
-
-
-def convolve_valid(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check a valid 2-D convolution, ``convolve_valid(image, kernel)`` (lesson 02).
-
-    The student may call their own correlation; library convolutions are
-    refused while `from_scratch` is true.  Parameters, raises: as
-    :func:`correlate_valid`.
-    """
-    _check(lesson02.ConvolveValid(), student_fn, hidden, seed, from_scratch)
-
-
-def same_pad_width(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``same_pad_width(k) -> int`` (lesson 03), for odd k.
-
-    Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson03.SamePadWidth(), student_fn, hidden, seed)
-
-
-def pad_image(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``pad_image(image, p, mode)`` (lesson 03): numpy.pad's modes, from scratch.
-
-    `image` is 2-D; `p` pixels go on every side; the dtype is kept.  With
-    `from_scratch`, ``numpy.pad``, ``cv2.copyMakeBorder`` and ``convlab.pad``
-    are refused.  Parameters, raises: as :func:`correlate_valid`.
-    """
-    _check(lesson03.PadImage(), student_fn, hidden, seed, from_scratch)
-
-
-def correlate_same(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``correlate_same(image, kernel, mode="constant")`` (lesson 03), odd kernels.
-
-    Padding helpers (the student's ``pad_image``, even ``numpy.pad``) are
-    allowed; library correlations are refused while `from_scratch` is true.
-    Parameters, raises: as :func:`correlate_valid`.
-    """
-    _check(lesson03.CorrelateSame(), student_fn, hidden, seed, from_scratch)
-
-
-def conv_output_size(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``conv_output_size(n, k, padding, stride, dilation) -> int`` (lesson 04).
-
-    `padding` is ``'valid'``, ``'same'`` (TensorFlow's: ``ceil(n / stride)``)
-    or an int added on each side.  Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson04.ConvOutputSize(), student_fn, hidden, seed, from_scratch=True)
-
-
-def same_padding(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``same_padding(n, k, stride) -> (before, after)`` (lesson 04), TensorFlow's rule.
-
-    Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson04.SamePadding(), student_fn, hidden, seed, from_scratch=True)
-
-
-def correlate_strided(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``correlate_strided(image, kernel, stride)`` (lesson 04): valid, 2-D, from scratch.
-
-    Parameters, raises: as :func:`correlate_valid`.
-    """
-    _check(lesson04.CorrelateStrided(), student_fn, hidden, seed, from_scratch)
-
-
-def max_pool2d(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``max_pool2d(image, size)`` (lesson 05): stride = size, 'valid', from scratch.
-
-    Images are (H, W) or (H, W, C); each channel is pooled on its own.
-    Parameters, raises: as :func:`correlate_valid`.
-    """
-    _check(lesson05.MaxPool2d(), student_fn, hidden, seed, from_scratch)
-
-
-def avg_pool2d(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``avg_pool2d(image, size)`` (lesson 05): as :func:`max_pool2d`, with the mean.
-
-    Parameters, raises: as :func:`correlate_valid`.
-    """
-    _check(lesson05.AvgPool2d(), student_fn, hidden, seed, from_scratch)
-
-
-def avg_pool_kernel(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``avg_pool_kernel(size, channels)`` (lesson 05): the (size, size, C, C) kernel.
-
-    Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson05.AvgPoolKernel(), student_fn, hidden, seed)
-
-
-def conv2d_params(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``conv2d_params(kh, kw, c_in, c_out, bias=True) -> int`` (lesson 06).
-
-    The number Keras' ``count_params()`` gives for a ``Conv2D`` layer.
-    Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson06.Conv2dParams(), student_fn, hidden, seed)
-
-
-def identity_kernel(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``identity_kernel(k, channels)`` (lesson 06): the (k, k, C, C) identity, odd k.
-
-    Any numeric dtype is accepted (float32 included).  Parameters, raises: as
-    :func:`image_info`.
-    """
-    _check(lesson06.IdentityKernel(), student_fn, hidden, seed)
-
-
-def blur_kernel(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``blur_kernel(k, channels)`` (lesson 06): a (k, k, C, C) per-channel box blur.
-
-    Parameters, raises: as :func:`identity_kernel`.
-    """
-    _check(lesson06.BlurKernel(), student_fn, hidden, seed)
-
-
-def depthwise_conv2d(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``depthwise_conv2d(image, kernel)`` (lesson 07): valid, stride 1, from scratch.
-
-    `image` is (H, W, C), `kernel` (kh, kw, C): channel c is correlated with
-    ``kernel[:, :, c]``.  Parameters, raises: as :func:`correlate_valid`.
-    """
-    _check(lesson07.DepthwiseConv2d(), student_fn, hidden, seed, from_scratch)
-
-
-def depthwise_to_conv2d_kernel(
-    student_fn, *, hidden: bool = False, seed: int | None = None
-) -> None:
-    """Check ``depthwise_to_conv2d_kernel(kernel)`` (lesson 07): (kh, kw, C) -> (kh, kw, C, C).
-
-    The block-diagonal ``Conv2D`` kernel.  Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson07.DepthwiseToConv2dKernel(), student_fn, hidden, seed)
-
-
-def param_counts(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``param_counts(kh, kw, c_in, c_out) -> (conv2d, separable)`` (lesson 07).
-
-    Keras' defaults: biases on, ``depth_multiplier=1``; ``SeparableConv2D`` has
-    one bias per output channel.  Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson07.ParamCounts(), student_fn, hidden, seed)
-
-
-def gaussian_1d(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``gaussian_1d(sigma, radius)`` (lesson 08): ``exp(-x**2 / (2 sigma**2))``, sum 1.
-
-    ``x`` runs over ``-radius..radius``; the check recognises the exponent
-    written ``-(x / (2 sigma))**2`` (a Gaussian of standard deviation
-    ``sigma * sqrt(2)``).  Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson08.GaussianOneD(), student_fn, hidden, seed)
-
-
-def separate(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``separate(kernel) -> (column, row)`` (lesson 08) for rank-1 kernels.
-
-    Any pair with ``np.outer(column, row) == kernel`` passes (the split is
-    unique only up to a factor).  Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson08.Separate(), student_fn, hidden, seed)
-
-
-def blur_separable(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``blur_separable(image, k1d)`` (lesson 08): two 1-D passes, from scratch.
-
-    'same' correlation of a 2-D image with ``np.outer(k1d, k1d)``, border
-    numpy.pad's 'reflect', floating-point output.  Parameters, raises: as
-    :func:`correlate_valid`.
-    """
-    _check(lesson08.BlurSeparable(), student_fn, hidden, seed, from_scratch)
-
-
-def sobel_gradients(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``sobel_gradients(image) -> (gx, gy)`` (lesson 09), from scratch.
-
-    Correlation with convlab's Sobel kernels (``gx`` grows to the right,
-    ``gy`` downwards), 'same' output, 'reflect' border, not normalised.
-    Parameters, raises: as :func:`correlate_valid`.
-    """
-    _check(lesson09.SobelGradients(), student_fn, hidden, seed, from_scratch)
-
-
-def gradient_magnitude(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``gradient_magnitude(gx, gy)`` (lesson 09): ``sqrt(gx**2 + gy**2)`` in float.
-
-    Inputs may be float64, float32, int16 (``cv2.Sobel`` with ``CV_16S``) or
-    uint8.  Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson09.GradientMagnitude(), student_fn, hidden, seed)
-
-
-def edge_map(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``edge_map(image, threshold)`` (lesson 09): Sobel magnitude > threshold, bool.
-
-    Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson09.EdgeMap(), student_fn, hidden, seed)
-
-
-def block_mean(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``block_mean(image, size)`` (lesson 10): area downsampling, from scratch.
-
-    The mean of each ``size x size`` block; partial blocks at the bottom and
-    right edges average the pixels they have, so the output is
-    ``(ceil(H / size), ceil(W / size)[, C])``.  Parameters, raises: as
-    :func:`correlate_valid`.
-    """
-    _check(lesson10.BlockMean(), student_fn, hidden, seed, from_scratch)
-
-
-def enlarge_nearest(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``enlarge_nearest(image, size)`` (lesson 10): each pixel a size x size block.
-
-    Library resizing is refused while `from_scratch` is true.  Parameters,
-    raises: as :func:`correlate_valid`.
-    """
-    _check(lesson10.EnlargeNearest(), student_fn, hidden, seed, from_scratch)
-
-
-def pixelate(
-    student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
-) -> None:
-    """Check ``pixelate(image, size, box=None)`` (lesson 10): block means enlarged back.
-
-    ``box = (top, left, bottom, right)`` limits the mosaic to that region,
-    blocks starting at its top-left corner.  Parameters, raises: as
-    :func:`correlate_valid`.
-    """
-    _check(lesson10.Pixelate(), student_fn, hidden, seed, from_scratch)
-
-
-def macs_per_pixel(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``macs_per_pixel(k, method) -> int`` (lesson 11), 'direct' or 'separable'.
-
-    Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson11.MacsPerPixel(), student_fn, hidden, seed)
-
-
-def time_median(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``time_median(fn, *args, repeat=5, warmup=1, clock=time.perf_counter)`` (lesson 11).
-
-    The check passes a fake clock and a fake `fn` whose calls advance it by
-    known durations: the function must call ``fn(*args)`` warmup + repeat
-    times, read the time with `clock` and return the median of the timed
-    runs, in seconds.  Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson11.TimeMedian(), student_fn, hidden, seed)
-
-
-def fastest_method(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
-    """Check ``fastest_method(rows, k) -> str`` (lesson 11).
-
-    `rows` are dicts like ``convlab bench``'s (``method``, ``kernel_size``,
-    ``median_s``, ``ratio_to_opencv``); the answer is the method with the
-    smallest measured ``median_s`` at kernel size `k` (NaN: not measured).
-    Parameters, raises: as :func:`image_info`.
-    """
-    _check(lesson11.FastestMethod(), student_fn, hidden, seed)
-
-
-#: Check name -> check function (read-only).
-REGISTRY = _types.MappingProxyType(
-    {
-        "image_info": image_info,
-        "to_grayscale": to_grayscale,
-        "bgr_to_rgb": bgr_to_rgb,
-        "brighten": brighten,
-        "valid_output_size": valid_output_size,
-        "correlate_valid": correlate_valid,
-        "convolve_valid": convolve_valid,
-        "same_pad_width": same_pad_width,
-        "pad_image": pad_image,
-        "correlate_same": correlate_same,
-        "conv_output_size": conv_output_size,
-        "same_padding": same_padding,
-        "correlate_strided": correlate_strided,
-        "max_pool2d": max_pool2d,
-        "avg_pool2d": avg_pool2d,
-        "avg_pool_kernel": avg_pool_kernel,
-        "conv2d_params": conv2d_params,
-        "identity_kernel": identity_kernel,
-        "blur_kernel": blur_kernel,
-        "depthwise_conv2d": depthwise_conv2d,
-        "depthwise_to_conv2d_kernel": depthwise_to_conv2d_kernel,
-        "param_counts": param_counts,
-        "gaussian_1d": gaussian_1d,
-        "separate": separate,
-        "blur_separable": blur_separable,
-        "sobel_gradients": sobel_gradients,
-        "gradient_magnitude": gradient_magnitude,
-        "edge_map": edge_map,
-        "block_mean": block_mean,
-        "enlarge_nearest": enlarge_nearest,
-        "pixelate": pixelate,
-        "macs_per_pixel": macs_per_pixel,
-        "time_median": time_median,
-        "fastest_method": fastest_method,
-    }
+#: The lesson modules, in course order; each declares its exercises in ``EXERCISES``.
+LESSONS = (
+    lesson01,
+    lesson02,
+    lesson03,
+    lesson04,
+    lesson05,
+    lesson06,
+    lesson07,
+    lesson08,
+    lesson09,
+    lesson10,
+    lesson11,
 )
+
+
+def _make_check(exercise_type: type[_core.Exercise]):
+    """The public check function of one declared exercise.
+
+    Its signature is ``(student_fn, *, hidden=False, seed=None)``, plus
+    ``from_scratch=True`` for an exercise with a from-scratch guard that the
+    caller may switch off (`scratch_optional`); a guard that is not optional
+    is always on.
+    """
+    if exercise_type.guard_groups and exercise_type.scratch_optional:
+
+        def check(
+            student_fn, *, hidden: bool = False, seed: int | None = None, from_scratch: bool = True
+        ) -> None:
+            _check(exercise_type(), student_fn, hidden, seed, from_scratch)
+
+    else:
+        always = bool(exercise_type.guard_groups)
+
+        def check(student_fn, *, hidden: bool = False, seed: int | None = None) -> None:
+            _check(exercise_type(), student_fn, hidden, seed, always)
+
+    check.__name__ = check.__qualname__ = exercise_type.name
+    check.__module__ = __name__
+    check.__doc__ = exercise_type.check_doc
+    return check
+
+
+def _declared_checks() -> dict:
+    checks = {}
+    for lesson in LESSONS:
+        for exercise_type in lesson.EXERCISES:
+            if exercise_type.name in checks:
+                raise ValueError(f"two exercises are named {exercise_type.name!r}")
+            checks[exercise_type.name] = _make_check(exercise_type)
+    return checks
+
+
+#: Check name -> check function (read-only), in course order; each check is also
+#: an attribute of this package (``convlab.checks.correlate_valid``).
+REGISTRY = _types.MappingProxyType(_declared_checks())
+globals().update(REGISTRY)
+
+#: Names of the exercises done from scratch (whose check refuses library functions).
+FROM_SCRATCH = tuple(
+    exercise_type.name
+    for lesson in LESSONS
+    for exercise_type in lesson.EXERCISES
+    if exercise_type.guard_groups
+)
+
+__all__ = [  # noqa: PLE0604 - the checks' names come from the lessons' declarations
+    "CheckFailed",
+    "FROM_SCRATCH",
+    "LESSONS",
+    "REGISTRY",
+    "ReadOnlyModule",
+    "TamperingDetected",
+    "run",
+    "scan_notebook",
+    "scan_source",
+    "verify",
+    *REGISTRY,
+]
 
 
 def run(check: str, student_fn, *, hidden: bool = True, seed: int | None = None, **options) -> None:

@@ -21,8 +21,10 @@ import re
 import sys
 import traceback
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -35,6 +37,8 @@ from ._errors import CheckFailed, TamperingDetected
 __all__ = [
     "Case",
     "Exercise",
+    "Hypothesis",
+    "ShapeNote",
     "ArrayExercise",
     "ScalarExercise",
     "Verdict",
@@ -127,6 +131,38 @@ class Call:
     mutated: tuple[str, ...] = ()
     violation: str | None = None
     tampering: str | None = None
+
+
+class Hypothesis(NamedTuple):
+    """A known mistake: how the check explains it and what it would have produced.
+
+    Attributes
+    ----------
+    message : str
+        The localized explanation shown when the student's output matches.
+    predict : object
+        For an :class:`ArrayExercise`, a callable returning the array the mistake
+        produces (called lazily; raising means the mistake does not apply to the
+        case).  For scalar and pair answers, the predicted value itself.
+    key : str or None
+        Groups the same mistake across cases whose messages differ (a border
+        mode, say); None: the message is the key.
+    part : int or None
+        For an answer that is a pair, the index of the element the mistake
+        concerns; None: the whole answer.
+    """
+
+    message: str
+    predict: Any
+    key: str | None = None
+    part: int | None = None
+
+
+class ShapeNote(NamedTuple):
+    """An explanation of a wrong output shape, shown when ``test()`` is true."""
+
+    message: str
+    test: Callable[[], bool]
 
 
 @dataclass
@@ -257,15 +293,42 @@ def close(received: np.ndarray | None, expected: np.ndarray, rtol: float, atol: 
     return bool((abs(a - b) <= atol + rtol * abs(b)).all())
 
 
+#: An opaque repr (``<function f at 0x7f...>``, ``<built-in function print>``).
+_OPAQUE_REPR = re.compile(r"^<.*>$", re.DOTALL)
+
+
+def student_text(value) -> str | None:
+    """The words a check message uses for an object the checks made (a stand-in clock...).
+
+    Objects defined in ``convlab.checks`` that a student's function receives
+    describe themselves with a ``student_text()`` method, in the student's
+    language, instead of a Python repr.  None for any other object.
+    """
+    kind = type(value)
+    if not str(getattr(kind, "__module__", "")).startswith(__package__ or "convlab.checks"):
+        return None
+    method = getattr(kind, "student_text", None)
+    return method(value) if callable(method) else None
+
+
 def describe_kind(value) -> str:
     """'None', 'a list', 'a float (2.5)'... for messages about returned objects."""
     if value is None:
         return "None"
+    own = student_text(value)
+    if own is not None:
+        return own
     kind = type(value).__name__
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001
         text = ""
+    if _OPAQUE_REPR.match(text):
+        # Python's <...> reprs (an address, a type) say nothing to a student: use words.
+        name = getattr(value, "__name__", None)
+        if callable(value) and isinstance(name, str):
+            return _("the function {name}").format(name=name)
+        return _("an object of type {kind}").format(kind=kind)
     if len(text) > 60:
         text = text[:57] + "..."
     return _("{kind} {value}").format(kind=kind, value=text) if text else kind
@@ -300,9 +363,13 @@ def describe(value, indent: str = "    ") -> str:
 class Exercise:
     """Base class: what a check needs to know about one exercise.
 
-    Subclasses set `name`, `arg_names`, `example` (the usual name of the
-    student's function) and, for from-scratch exercises, `guard_groups` and
-    `scratch_message`; they implement `public_cases`, `hidden_cases`,
+    Subclasses set `name` (also the check's name), `arg_names`, `example` (the
+    usual name of the student's function), `check_doc` (the check's docstring)
+    and, for from-scratch exercises, `guard_groups` (keys of
+    ``_scratch.GROUPS``), `scratch_message` and, if the guard cannot be switched
+    off, ``scratch_optional = False``.  A lesson module lists its exercises in
+    its ``EXERCISES`` tuple, from which ``convlab.checks`` makes the check
+    functions and the registry.  They implement `public_cases`, `hidden_cases`,
     `expected` and `judge`.
     """
 
@@ -310,6 +377,10 @@ class Exercise:
     example = "my_function"
     arg_names: tuple[str, ...] = ()
     guard_groups: tuple[str, ...] = ()
+    #: Whether the check takes ``from_scratch=`` (True) or always guards (False).
+    scratch_optional = True
+    #: The docstring of the public check function made from this exercise.
+    check_doc = ""
 
     def scratch_message(self) -> str:  # pragma: no cover - overridden where used
         return ""
@@ -366,16 +437,11 @@ class ArrayExercise(Exercise):
         return True
 
     def hypotheses(self, case: Case, expected: np.ndarray):
-        """Yield ``(message, predict)`` or ``(key, message, predict)``: a mistake and its output.
-
-        `predict` is a callable returning what the mistake would produce on
-        `case`; `key` groups hypotheses that are the same mistake on
-        different cases (a border mode, say) when their messages differ.
-        """
+        """Yield a :class:`Hypothesis` per known mistake (`predict`: a callable)."""
         return ()
 
     def shape_notes(self, case: Case, expected: np.ndarray, received: np.ndarray):
-        """Yield ``(message, test)`` pairs explaining a wrong shape."""
+        """Yield a :class:`ShapeNote` per known reason for a wrong shape."""
         return ()
 
     def judge(self, case: Case, expected: np.ndarray, call: Call) -> Verdict | None:
@@ -398,21 +464,23 @@ class ArrayExercise(Exercise):
             verdict.notes.append(_mutation_note(call))
         return verdict
 
-    def _all_hypotheses(self, case: Case, expected: np.ndarray, received: np.ndarray):
-        for item in self.hypotheses(case, expected):
-            yield item if len(item) == 3 else (item[0], *item)
+    def all_hypotheses(self, case: Case, expected: np.ndarray, received: np.ndarray):
+        """This exercise's hypotheses, then the mistakes every array exercise can make."""
+        yield from self.hypotheses(case, expected)
         first = case.args[0] if case.args else None
         if isinstance(first, np.ndarray):
-            yield "unchanged", _("Your function returned its input unchanged."), lambda: first
+            yield Hypothesis(
+                _("Your function returned its input unchanged."), lambda: first, key="unchanged"
+            )
         if expected.ndim == 2 and expected.shape[0] != expected.shape[1]:
-            yield (
-                "transposed",
+            yield Hypothesis(
                 _(
                     "Your output is the transpose of the expected one: rows and columns are "
                     "swapped. Check which index runs over rows (axis 0) and which over columns "
                     "(axis 1)."
                 ),
                 lambda: expected.T,
+                key="transposed",
             )
         if received.dtype.kind in "biu" and expected.dtype.kind == "f":
 
@@ -421,14 +489,14 @@ class ArrayExercise(Exercise):
                     warnings.simplefilter("ignore")
                     return expected.astype(received.dtype)
 
-            yield (
-                "integer-output",
+            yield Hypothesis(
                 _(
                     "Your output array has the integer dtype {dtype}, so fractional or "
                     "negative results were truncated or wrapped around when they were stored. "
                     "These results need a floating-point array."
                 ).format(dtype=received.dtype),
                 stored,
+                key="integer-output",
             )
 
     def evidence(self, case: Case, expected: np.ndarray, call: Call) -> dict[str, tuple[bool, str]]:
@@ -437,16 +505,17 @@ class ArrayExercise(Exercise):
             return {}
         rtol, atol = self.tolerance(case, expected)
         found: dict[str, tuple[bool, str]] = {}
-        for key, message, predict in self._all_hypotheses(case, expected, received):
+        for hypothesis in self.all_hypotheses(case, expected, received):
             try:
-                predicted = np.asarray(predict())
+                predicted = np.asarray(hypothesis.predict())
             except Exception:  # noqa: BLE001 - a hypothesis that does not apply here
                 continue
             if predicted.dtype.kind not in "biuf" or close(predicted, expected, rtol, atol):
                 continue  # indistinguishable from the right answer on this input
             matched = close(received, predicted, rtol, atol)
+            key = hypothesis.key or hypothesis.message
             if key not in found or (matched and not found[key][0]):
-                found[key] = (matched, message)
+                found[key] = (matched, hypothesis.message)
         return found
 
     def diagnose(self, case, expected, received, rtol, atol) -> str:
@@ -470,10 +539,10 @@ class ArrayExercise(Exercise):
             message = _(
                 "Your output has shape {received}, but the expected shape is {expected}."
             ).format(received=tuple(received.shape), expected=tuple(expected.shape))
-            for note, test in self.shape_notes(case, expected, received):
+            for note in self.shape_notes(case, expected, received):
                 try:
-                    if test():
-                        return joined(message, note)
+                    if note.test():
+                        return joined(message, note.message)
                 except Exception:  # noqa: BLE001
                     continue
             return message
@@ -495,7 +564,7 @@ class ScalarExercise(Exercise):
     """An exercise whose answer is one integer (an output size, a pad width)."""
 
     def hypotheses(self, case: Case, expected: int):
-        """Yield ``(message, predicted_int)`` pairs."""
+        """Yield a :class:`Hypothesis` per known mistake (`predict`: the predicted int)."""
         return ()
 
     def evidence(self, case: Case, expected: int, call: Call) -> dict[str, tuple[bool, str]]:
@@ -503,13 +572,14 @@ class ScalarExercise(Exercise):
         if call.error is not None or not _is_int(value):
             return {}
         found: dict[str, tuple[bool, str]] = {}
-        for message, predicted in self.hypotheses(case, expected):
-            if predicted == expected:
+        for hypothesis in self.hypotheses(case, expected):
+            if hypothesis.predict == expected:
                 continue
             # The same message may come with several predictions (one mistake, written
             # in several ways): it matches when any of them does.
-            matched = int(value) == predicted or found.get(message, (False, ""))[0]
-            found[message] = (matched, message)
+            key = hypothesis.key or hypothesis.message
+            matched = int(value) == hypothesis.predict or found.get(key, (False, ""))[0]
+            found[key] = (matched, hypothesis.message)
         return found
 
     def judge(self, case: Case, expected: int, call: Call) -> Verdict | None:

@@ -30,7 +30,9 @@ __all__ = ["ReadOnlyModule", "ensure_intact", "freeze", "verify"]
 
 PACKAGE = "convlab.checks"
 _DIR = Path(__file__).resolve().parent
-_NUMPY_DIR = str(Path(np.__file__).resolve().parent)
+# NumPy's directory as its code objects name it (the path it was imported from,
+# which may go through a symlinked environment) and resolved.
+_NUMPY_DIR = tuple({str(Path(np.__file__).parent), str(Path(np.__file__).resolve().parent)})
 
 # Module-level names that legitimately change at run time (guard bookkeeping).
 _STATE_NAMES = {f"{PACKAGE}._scratch": {"_armed", "_audit_installed"}}

@@ -11,7 +11,18 @@ import numpy as np
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import ArrayExercise, Call, Case, Exercise, Verdict, describe_kind, frozen
+from ._core import (
+    ArrayExercise,
+    Call,
+    Case,
+    Exercise,
+    Hypothesis,
+    ShapeNote,
+    Verdict,
+    describe_kind,
+    frozen,
+)
+from .shared import close_values
 
 __all__ = ["BgrToRgb", "Brighten", "ImageInfo", "ToGrayscale"]
 
@@ -45,6 +56,24 @@ class ImageInfo(Exercise):
     """``image_info(image) -> (height, width, channels)``; a 2-D image has one channel."""
 
     name = "image_info"
+    check_doc = """Check ``image_info(image) -> (height, width, channels)`` (lesson 01).
+
+    A 2-D (grayscale) image counts as one channel.
+
+    Parameters
+    ----------
+    student_fn : callable
+        The student's function.
+    hidden : bool, optional
+        Also run randomized and edge cases (hidden test cells).
+    seed : int, optional
+        Seed of the randomized cases; fresh per run when None.
+
+    Raises
+    ------
+    CheckFailed
+        With a localized report of the smallest failing case.
+    """
     example = "image_info"
     arg_names = ("image",)
 
@@ -143,6 +172,11 @@ class ToGrayscale(ArrayExercise):
     """``to_grayscale(rgb)``: float64 (H, W) in [0, 1] with ``rgb2gray``'s weights."""
 
     name = "to_grayscale"
+    check_doc = """Check ``to_grayscale(rgb)`` (lesson 01): float64 (H, W) in [0, 1], ``rgb2gray``'s weights.
+
+    uint8 input is scaled by 1/255; float input is taken to be in [0, 1].
+    Parameters, raises: as :func:`image_info`.
+    """
     example = "to_grayscale"
     arg_names = ("rgb",)
 
@@ -170,7 +204,7 @@ class ToGrayscale(ArrayExercise):
         rgb = case.args[0]
         scale = 255.0 if rgb.dtype == np.uint8 else 1.0
         f = rgb.astype(np.float64)
-        yield (
+        yield Hypothesis(
             _(
                 "Your output is the plain average of R, G and B. The eye is more sensitive to "
                 "green than to blue, so luminance weights the channels differently; this "
@@ -178,7 +212,7 @@ class ToGrayscale(ArrayExercise):
             ),
             lambda: f.mean(axis=-1) / scale,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your output uses the weights 0.299, 0.587, 0.114 (ITU-R BT.601, as OpenCV's "
                 "cvtColor does). This exercise uses the weights of skimage.color.rgb2gray "
@@ -186,7 +220,7 @@ class ToGrayscale(ArrayExercise):
             ),
             lambda: _oracles.to_grayscale(rgb, (0.299, 0.587, 0.114)),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The weights were applied to the channels in reverse order, as if the image "
                 "were BGR. The input is RGB: channel 0 is red."
@@ -194,7 +228,7 @@ class ToGrayscale(ArrayExercise):
             lambda: _oracles.to_grayscale(rgb[..., ::-1]),
         )
         if scale != 1.0:
-            yield (
+            yield Hypothesis(
                 _(
                     "Your values go up to 255: a uint8 image holds values from 0 to 255, and "
                     "the result should be in [0, 1]."
@@ -206,10 +240,10 @@ class ToGrayscale(ArrayExercise):
                 "Adding the uint8 channels overflowed: uint8 arithmetic wraps around at 256 "
                 "(250 + 10 gives 4). Convert to a floating-point type before adding."
             )
-            yield overflow, lambda: wrapped / 3.0 / 255.0
-            yield overflow, lambda: wrapped / 3.0
+            yield Hypothesis(overflow, lambda: wrapped / 3.0 / 255.0)
+            yield Hypothesis(overflow, lambda: wrapped / 3.0)
         for channel, label in ((0, "R"), (1, "G"), (2, "B")):
-            yield (
+            yield Hypothesis(
                 _(
                     "Your output equals one channel of the image ({channel}) instead of a "
                     "weighted combination of all three."
@@ -218,7 +252,7 @@ class ToGrayscale(ArrayExercise):
             )
 
     def shape_notes(self, case, expected, received):
-        yield (
+        yield ShapeNote(
             _("Your output still has a channel axis; a grayscale image is 2-D, (height, width)."),
             lambda: received.ndim == 3 and received.shape[:2] == expected.shape,
         )
@@ -228,6 +262,10 @@ class BgrToRgb(ArrayExercise):
     """``bgr_to_rgb(image)``: reverse the channel axis, keep dtype and shape."""
 
     name = "bgr_to_rgb"
+    check_doc = """Check ``bgr_to_rgb(image)`` (lesson 01): channel order reversed, dtype kept.
+
+    The input must not be modified.  Parameters, raises: as :func:`image_info`.
+    """
     example = "bgr_to_rgb"
     arg_names = ("image",)
 
@@ -252,14 +290,14 @@ class BgrToRgb(ArrayExercise):
 
     def hypotheses(self, case, expected):
         image = case.args[0]
-        yield (
+        yield Hypothesis(
             _(
                 "Your function flipped the image upside down (it reversed the rows) instead of "
                 "reversing the order of the channels."
             ),
             lambda: image[::-1],
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your function flipped the image left to right (it reversed the columns) "
                 "instead of reversing the order of the channels."
@@ -267,7 +305,7 @@ class BgrToRgb(ArrayExercise):
             lambda: image[:, ::-1],
         )
         for order in ((1, 2, 0), (2, 0, 1), (0, 2, 1), (1, 0, 2)):
-            yield (
+            yield Hypothesis(
                 _(
                     "Your output holds the input's channels in the order {order}. Think about "
                     "where blue, green and red should each end up."
@@ -276,13 +314,13 @@ class BgrToRgb(ArrayExercise):
             )
 
     def shape_notes(self, case, expected, received):
-        yield (
+        yield ShapeNote(
             _(
                 "A channel was dropped or added: the output should have as many channels as the input."
             ),
             lambda: received.shape[:2] == expected.shape[:2] and received.ndim == 3,
         )
-        yield (
+        yield ShapeNote(
             _("The channel axis is gone: the output should be a color image, like the input."),
             lambda: received.shape == expected.shape[:2],
         )
@@ -300,15 +338,14 @@ class BgrToRgb(ArrayExercise):
         return super().diagnose(case, expected, received, rtol, atol)
 
 
-def close_values(a: np.ndarray, b: np.ndarray) -> bool:
-    """Exact equality of values, whatever the two dtypes."""
-    return a.shape == b.shape and bool((a.astype(np.float64) == b.astype(np.float64)).all())
-
-
 class Brighten(ArrayExercise):
     """``brighten(image, amount)``: add `amount`, saturating at 0 and 255, uint8 out."""
 
     name = "brighten"
+    check_doc = """Check ``brighten(image, amount) -> uint8`` (lesson 01), saturating like ``cv2.add``.
+
+    Negative amounts darken, saturating at 0.  Parameters, raises: as :func:`image_info`.
+    """
     example = "brighten"
     arg_names = ("image", "amount")
 
@@ -342,7 +379,7 @@ class Brighten(ArrayExercise):
     def hypotheses(self, case, expected):
         image, amount = case.args
         wide = image.astype(np.int64) + amount
-        yield (
+        yield Hypothesis(
             _(
                 "Values wrapped around: uint8 arithmetic works modulo 256, so 250 + 10 gives "
                 "4. The exercise asks for saturation, as cv2.add does: results above 255 stay "
@@ -350,7 +387,7 @@ class Brighten(ArrayExercise):
             ),
             lambda: wide % 256,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Results above 255 saturate, but results below 0 wrap around to large values "
                 "(try a negative amount). Saturation applies at both ends: below 0 the result "
@@ -358,7 +395,7 @@ class Brighten(ArrayExercise):
             ),
             lambda: np.minimum(wide, 255) % 256,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Results below 0 saturate, but results above 255 wrap around to small values. "
                 "Saturation applies at both ends: above 255 the result stays at 255."
@@ -372,7 +409,7 @@ class Brighten(ArrayExercise):
                 out[..., 0] = expected[..., 0]
                 return out
 
-            yield (
+            yield Hypothesis(
                 _(
                     "Only the first channel was brightened. (OpenCV 4's cv2.add does this with "
                     "a plain number, which it turns into the scalar (amount, 0, 0, 0).)"
@@ -386,3 +423,13 @@ class Brighten(ArrayExercise):
                 "The values are right, but the result should be a uint8 image (its dtype is {dtype})."
             ).format(dtype=received.dtype)
         return super().diagnose(case, expected, received, rtol, atol)
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    ImageInfo,
+    ToGrayscale,
+    BgrToRgb,
+    Brighten,
+)

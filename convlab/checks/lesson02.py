@@ -11,13 +11,16 @@ import numpy as np
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import ArrayExercise, Case, ScalarExercise, as_array, frozen, joined
+from ._core import (
+    Case,
+    Hypothesis,
+    ScalarExercise,
+    frozen,
+)
+from .shared import K23, WindowExercise, random_image, random_kernel
 
-__all__ = ["ConvolveValid", "CorrelateValid", "ValidOutputSize", "WindowExercise"]
+__all__ = ["ConvolveValid", "CorrelateValid", "ValidOutputSize"]
 
-# Kernels whose taps are distinct powers of two: every tap is identifiable in
-# the output, so a flipped or transposed kernel cannot go unnoticed.
-_K23 = frozen(np.array([[1.0, 2.0, 4.0], [8.0, 16.0, 32.0]]))
 _K33 = frozen(np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [4.0, 3.0, -4.0]]))
 # A small uint8 "photo" with dark and bright pixels side by side.
 _PHOTO = frozen(
@@ -33,20 +36,6 @@ _PHOTO = frozen(
 )
 
 
-def _image(rng, shape, dtype) -> np.ndarray:
-    if np.dtype(dtype) == np.uint8:
-        return frozen(rng.integers(0, 256, size=shape, dtype=np.uint8))
-    if np.dtype(dtype).kind == "f" and rng.random() < 0.5:
-        return frozen(rng.normal(size=shape).astype(dtype))
-    return frozen(rng.integers(-9, 10, size=shape).astype(dtype))
-
-
-def _kernel(rng, shape, integer: bool = False) -> np.ndarray:
-    if integer:
-        return frozen(rng.integers(-4, 5, size=shape).astype(np.int64))
-    return frozen(rng.normal(size=shape).round(3))
-
-
 def window_cases(rng, *, odd_only: bool) -> list[Case]:
     """Randomized valid-window cases: 1x1 and image-sized kernels, non-square, dtypes."""
     cases = []
@@ -58,16 +47,18 @@ def window_cases(rng, *, odd_only: bool) -> list[Case]:
         if h == w:
             w += 1
         dtype = (np.float64, np.float32, np.uint8)[int(rng.integers(0, 3))]
-        cases.append(Case((_image(rng, (h, w), dtype), _kernel(rng, (kh, kw)))))
+        cases.append(Case((random_image(rng, (h, w), dtype), random_kernel(rng, (kh, kw)))))
     # Kernel exactly as large as the image (output 1x1).
     for shape in ((3, 3), (3, 5)):
-        cases.append(Case((_image(rng, shape, np.float64), _kernel(rng, shape))))
+        cases.append(Case((random_image(rng, shape, np.float64), random_kernel(rng, shape))))
     # uint8 image with an integer kernel (negative results), and a float32 image.
-    cases.append(Case((_image(rng, (6, 7), np.uint8), _kernel(rng, (3, 3), integer=True))))
-    cases.append(Case((_image(rng, (7, 6), np.float32), _kernel(rng, (3, 3)))))
+    cases.append(
+        Case((random_image(rng, (6, 7), np.uint8), random_kernel(rng, (3, 3), integer=True)))
+    )
+    cases.append(Case((random_image(rng, (7, 6), np.float32), random_kernel(rng, (3, 3)))))
     # A one-row image with a one-row kernel, and a larger random case.
-    cases.append(Case((_image(rng, (1, 9), np.float64), _kernel(rng, (1, 3)))))
-    cases.append(Case((_image(rng, (17, 23), np.float64), _kernel(rng, (5, 5)))))
+    cases.append(Case((random_image(rng, (1, 9), np.float64), random_kernel(rng, (1, 3)))))
+    cases.append(Case((random_image(rng, (17, 23), np.float64), random_kernel(rng, (5, 5)))))
     return cases
 
 
@@ -75,6 +66,10 @@ class ValidOutputSize(ScalarExercise):
     """``valid_output_size(n, k) -> n - k + 1``."""
 
     name = "valid_output_size"
+    check_doc = """Check ``valid_output_size(n, k) -> int`` (lesson 02), for 1 <= k <= n.
+
+    Parameters, raises: as :func:`image_info`.
+    """
     example = "valid_output_size"
     arg_names = ("n", "k")
 
@@ -94,15 +89,15 @@ class ValidOutputSize(ScalarExercise):
 
     def hypotheses(self, case, expected):
         n, k = case.args
-        yield (
+        yield Hypothesis(
             _(
                 "Your answer is one less than the right size: count the kernel's positions "
                 "again, including the last one, where it touches the far edge."
             ),
             n - k,
         )
-        yield _("Your answer is one more than the right size."), n - k + 2
-        yield (
+        yield Hypothesis(_("Your answer is one more than the right size."), n - k + 2)
+        yield Hypothesis(
             _(
                 "That is the size of the 'full' output, which keeps every partial overlap; "
                 "'valid' counts only the positions where the kernel lies entirely inside the "
@@ -110,115 +105,9 @@ class ValidOutputSize(ScalarExercise):
             ),
             n + k - 1,
         )
-        yield (
+        yield Hypothesis(
             _("That is the size of the 'same' output; a 'valid' output is smaller than its input."),
             n,
-        )
-
-
-class WindowExercise(ArrayExercise):
-    """Shared machinery of the sliding-window exercises (valid and same)."""
-
-    arg_names = ("image", "kernel")
-    guard_groups = ("conv",)
-
-    def scratch_message(self) -> str:
-        return _(
-            "✗ {check}: this exercise asks you to compute the correlation yourself, but "
-            "{function} called {forbidden}. Library convolutions, correlations and filters "
-            "(SciPy, OpenCV, TensorFlow, numpy.convolve, convlab's own functions) are not "
-            "allowed here; NumPy array operations such as slicing, sums, np.einsum and "
-            "sliding_window_view are."
-        )
-
-    def _square_note(self, kh, kw) -> str:
-        return _(
-            "That is the size a square kernel would give: your code uses one side of the "
-            "kernel for both axes. The kernel is {kh} x {kw}: the output's rows depend on "
-            "its height and its columns on its width."
-        ).format(kh=kh, kw=kw)
-
-    @staticmethod
-    def _square_shapes(case, expected) -> set:
-        """Output shapes of code that treats a non-square kernel as square (valid outputs)."""
-        image, kernel = case.args[0], case.args[1]
-        if np.ndim(kernel) != 2 or kernel.shape[0] == kernel.shape[1]:
-            return set()
-        h, w = image.shape[:2]
-        kh, kw = kernel.shape
-        if expected.shape != (h - kh + 1, w - kw + 1):
-            return set()
-        return {(h - kh + 1, w - kh + 1), (h - kw + 1, w - kw + 1)} - {expected.shape}
-
-    def evidence(self, case, expected, call):
-        """Known mistakes, plus a square-kernel loop told apart by the output's shape."""
-        found = super().evidence(case, expected, call)
-        shapes = self._square_shapes(case, expected)
-        received = as_array(call.value) if call.error is None else None
-        if shapes and received is not None:
-            kh, kw = case.args[1].shape
-            message = joined(
-                _("Your output has shape {received}, but the expected shape is {expected}.").format(
-                    received=tuple(received.shape), expected=tuple(expected.shape)
-                ),
-                self._square_note(kh, kw),
-            )
-            found["square-kernel"] = (received.shape in shapes, message)
-        return found
-
-    def output_notes(self, case, expected, received):
-        """Shape hypotheses shared by valid-size outputs."""
-        image, kernel = case.args[0], case.args[1]
-        h, w = image.shape[:2]
-        kh, kw = kernel.shape
-        yield (
-            self._square_note(kh, kw),
-            lambda: (
-                received.shape in self._square_shapes(case, expected) and received.shape != (h, w)
-            ),
-        )
-        yield (
-            _(
-                "That is the size of the input ('same'), but a valid output keeps only the "
-                "positions where the kernel fits entirely inside the image, so it shrinks."
-            ),
-            lambda: received.shape == (h, w),
-        )
-        yield (
-            _("That is the size of the 'full' output; a valid output is smaller than its input."),
-            lambda: received.shape == (h + kh - 1, w + kw - 1),
-        )
-        yield (
-            _(
-                "Your output is larger than the valid output: your loops go past the last "
-                "position where the kernel fits inside the image."
-            ),
-            lambda: (
-                received.shape[0] >= expected.shape[0] and received.shape[1] >= expected.shape[1]
-            ),
-        )
-
-    def short_hypotheses(self, expected):
-        """The loops stop one position early in rows, columns or both."""
-        yield (
-            _(
-                "The last row and the last column of the output are missing: your loops stop "
-                "one position too early."
-            ),
-            lambda: expected[:-1, :-1],
-        )
-        yield (
-            _(
-                "The last row of the output is missing: the loop over rows stops one position too early."
-            ),
-            lambda: expected[:-1, :],
-        )
-        yield (
-            _(
-                "The last column of the output is missing: the loop over columns stops one "
-                "position too early."
-            ),
-            lambda: expected[:, :-1],
         )
 
 
@@ -226,6 +115,28 @@ class CorrelateValid(WindowExercise):
     """``correlate_loops(image, kernel)`` / ``correlate_vectorized``: valid, from scratch."""
 
     name = "correlate_valid"
+    check_doc = """Check a valid 2-D correlation, ``correlate_loops`` or ``correlate_vectorized`` (lesson 02).
+
+    Any numeric output dtype is accepted if the values are right (results are
+    compared in float64).  Kernels may be non-square, even-sized, 1x1 or as
+    large as the image.
+
+    Parameters
+    ----------
+    student_fn : callable
+        ``f(image, kernel) -> ndarray``.
+    hidden : bool, optional
+        Also run randomized and edge cases.
+    seed : int, optional
+        Seed of the randomized cases; fresh per run when None.
+    from_scratch : bool, optional
+        Fail if the function calls a library convolution or filter (default).
+
+    Raises
+    ------
+    CheckFailed
+        With a localized report of the smallest failing case.
+    """
     example = "correlate_loops"
 
     def public_cases(self):
@@ -243,7 +154,7 @@ class CorrelateValid(WindowExercise):
             )
         )
         return [
-            Case((image45, _K23)),
+            Case((image45, K23)),
             Case((image55, _K33)),
             Case((frozen(np.array([[1.0, 2.0, 3.0]])), frozen(np.array([[1.0, 2.0]])))),
             Case((image55, frozen(np.array([[2.0]])))),
@@ -264,27 +175,27 @@ class CorrelateValid(WindowExercise):
 
     def hypotheses(self, case, expected):
         image, kernel = case.args
-        yield (
+        yield Hypothesis(
             _(
                 "Your output is the convolution of the image with the kernel: the kernel was "
                 "flipped (rotated by 180°). Correlation uses the kernel as it is."
             ),
             lambda: _oracles.correlate_valid(image, kernel[::-1, ::-1]),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your output matches the kernel flipped upside down (its rows reversed). Correlation uses the kernel as it is."
             ),
             lambda: _oracles.correlate_valid(image, kernel[::-1, :]),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your output matches the kernel flipped left to right (its columns reversed). "
                 "Correlation uses the kernel as it is."
             ),
             lambda: _oracles.correlate_valid(image, kernel[:, ::-1]),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your output matches the kernel transposed (rows and columns swapped). Check "
                 "that kernel row i is multiplied with image row i of the window."
@@ -292,7 +203,7 @@ class CorrelateValid(WindowExercise):
             lambda: _oracles.correlate_valid(image, kernel.T),
         )
         yield from self.short_hypotheses(expected)
-        yield (
+        yield Hypothesis(
             _(
                 "Your output is zero-padded 'same' correlation: valid correlation does not "
                 "pad; it keeps only positions where the kernel fits entirely inside the image."
@@ -308,6 +219,12 @@ class ConvolveValid(WindowExercise):
     """``convolve_valid(image, kernel)``: valid 2-D convolution."""
 
     name = "convolve_valid"
+    check_doc = """Check a valid 2-D convolution, ``convolve_valid(image, kernel)`` (lesson 02).
+
+    The student may call their own correlation; library convolutions are
+    refused while `from_scratch` is true.  Parameters, raises: as
+    :func:`correlate_valid`.
+    """
     example = "convolve_valid"
 
     def scratch_message(self) -> str:
@@ -321,7 +238,7 @@ class ConvolveValid(WindowExercise):
     def public_cases(self):
         image45 = frozen(np.arange(20, dtype=np.float64).reshape(4, 5))
         return [
-            Case((image45, _K23)),
+            Case((image45, K23)),
             Case((frozen(np.arange(25, dtype=np.float64).reshape(5, 5) % 7), _K33)),
             Case((frozen(np.array([[1.0, 2.0, 3.0]])), frozen(np.array([[1.0, 2.0]])))),
             Case((_PHOTO, _K33)),  # uint8 input: a uint8 output would wrap around
@@ -338,28 +255,28 @@ class ConvolveValid(WindowExercise):
 
     def hypotheses(self, case, expected):
         image, kernel = case.args
-        yield (
+        yield Hypothesis(
             _(
                 "Your output is the correlation of the image with the kernel: the kernel was "
                 "not flipped. Convolution rotates the kernel by 180° before sliding it."
             ),
             lambda: _oracles.correlate_valid(image, kernel),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The kernel was flipped upside down only. Convolution flips both axes (a "
                 "rotation by 180°)."
             ),
             lambda: _oracles.correlate_valid(image, kernel[::-1, :]),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The kernel was flipped left to right only. Convolution flips both axes (a "
                 "rotation by 180°)."
             ),
             lambda: _oracles.correlate_valid(image, kernel[:, ::-1]),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The kernel was transposed (rows and columns swapped) instead of rotated by "
                 "180°. A transpose mirrors across the diagonal; convolution flips both axes."
@@ -367,9 +284,18 @@ class ConvolveValid(WindowExercise):
             lambda: _oracles.correlate_valid(image, kernel.T),
         )
         rotated = _("The kernel was rotated by 90° instead of 180°.")
-        yield rotated, lambda: _oracles.correlate_valid(image, np.rot90(kernel, 1))
-        yield rotated, lambda: _oracles.correlate_valid(image, np.rot90(kernel, -1))
+        yield Hypothesis(rotated, lambda: _oracles.correlate_valid(image, np.rot90(kernel, 1)))
+        yield Hypothesis(rotated, lambda: _oracles.correlate_valid(image, np.rot90(kernel, -1)))
         yield from self.short_hypotheses(expected)
 
     def shape_notes(self, case, expected, received):
         return self.output_notes(case, expected, received)
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    ValidOutputSize,
+    CorrelateValid,
+    ConvolveValid,
+)

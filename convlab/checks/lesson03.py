@@ -11,28 +11,10 @@ import numpy as np
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import ArrayExercise, Case, ScalarExercise, frozen, joined
-from .lesson01 import close_values
-from .lesson02 import WindowExercise
+from ._core import ArrayExercise, Case, Hypothesis, ScalarExercise, ShapeNote, frozen, joined
+from .shared import MODES, WindowExercise, close_values, mode_explanation
 
-__all__ = ["MODES", "CorrelateSame", "PadImage", "SamePadWidth"]
-
-#: numpy.pad's names, in the order the lessons introduce them.
-MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
-
-
-def _mode_explanation(mode: str) -> str:
-    """What one border mode does, on the row [1 2 3] padded by 2."""
-    texts = {
-        "constant": _("'constant' fills the border with zeros: [0 0 | 1 2 3 | 0 0]."),
-        "edge": _("'edge' repeats the edge value: [1 1 | 1 2 3 | 3 3]."),
-        "reflect": _(
-            "'reflect' mirrors around the edge value without repeating it: [3 2 | 1 2 3 | 2 1]."
-        ),
-        "symmetric": _("'symmetric' mirrors including the edge value: [2 1 | 1 2 3 | 3 2]."),
-        "wrap": _("'wrap' continues from the opposite side: [2 3 | 1 2 3 | 1 2]."),
-    }
-    return texts[mode]
+__all__ = ["CorrelateSame", "PadImage", "SamePadWidth"]
 
 
 def _max_pad(shape, mode: str) -> int:
@@ -53,6 +35,10 @@ class SamePadWidth(ScalarExercise):
     """``same_pad_width(k) -> (k - 1) // 2`` for odd `k`."""
 
     name = "same_pad_width"
+    check_doc = """Check ``same_pad_width(k) -> int`` (lesson 03), for odd k.
+
+    Parameters, raises: as :func:`image_info`.
+    """
     example = "same_pad_width"
     arg_names = ("k",)
 
@@ -69,27 +55,35 @@ class SamePadWidth(ScalarExercise):
 
     def hypotheses(self, case, expected):
         k = case.args[0]
-        yield (
+        yield Hypothesis(
             _(
                 "That is the total padding of both sides together; the function should return "
                 "the width of one side."
             ),
             k - 1,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That is one more than needed: with that padding the output would grow by 2 "
                 "instead of keeping the input's size."
             ),
             expected + 1,
         )
-        yield _("That is the kernel size itself, not the width of the border on one side."), k
+        yield Hypothesis(
+            _("That is the kernel size itself, not the width of the border on one side."), k
+        )
 
 
 class PadImage(ArrayExercise):
     """``pad_image(image, p, mode)``: numpy.pad's modes on both spatial axes, from scratch."""
 
     name = "pad_image"
+    check_doc = """Check ``pad_image(image, p, mode)`` (lesson 03): numpy.pad's modes, from scratch.
+
+    `image` is 2-D; `p` pixels go on every side; the dtype is kept.  With
+    `from_scratch`, ``numpy.pad``, ``cv2.copyMakeBorder`` and ``convlab.pad``
+    are refused.  Parameters, raises: as :func:`correlate_valid`.
+    """
     example = "pad_image"
     arg_names = ("image", "p", "mode")
     guard_groups = ("pad",)
@@ -151,21 +145,21 @@ class PadImage(ArrayExercise):
         image, p, mode = case.args
         for other in MODES:
             if other != mode and p <= _max_pad(image.shape, other):
-                yield (
-                    f"mode:{mode}->{other}",
+                yield Hypothesis(
                     joined(
                         _(
                             "Your padding matches numpy.pad's '{received}' mode, not '{mode}'."
                         ).format(received=other, mode=mode),
-                        _mode_explanation(mode),
+                        mode_explanation(mode),
                     ),
                     lambda other=other: _oracles.pad(image, p, other),
+                    key=f"mode:{mode}->{other}",
                 )
-        yield (
+        yield Hypothesis(
             _("All the padding went before the image (top and left), none after it."),
             lambda: np.pad(image, [(2 * p, 0), (2 * p, 0)], mode=mode),
         )
-        yield (
+        yield Hypothesis(
             _("All the padding went after the image (bottom and right), none before it."),
             lambda: np.pad(image, [(0, 2 * p), (0, 2 * p)], mode=mode),
         )
@@ -177,7 +171,7 @@ class PadImage(ArrayExercise):
                 left, right = rows[:, :p], rows[:, -p:]
                 return np.concatenate([left, rows, right], axis=1)
 
-            yield (
+            yield Hypothesis(
                 _(
                     "The border copies rows and columns from the same side of the image; 'wrap' "
                     "takes them from the opposite side, as if the image were a tile repeated "
@@ -187,7 +181,7 @@ class PadImage(ArrayExercise):
             )
         if mode == "constant" and p > 0:
             for value in (1, 255, -1):
-                yield (
+                yield Hypothesis(
                     _(
                         "Your border is filled with {value}; 'constant' mode fills it with 0."
                     ).format(value=value),
@@ -197,19 +191,19 @@ class PadImage(ArrayExercise):
     def shape_notes(self, case, expected, received):
         image, p, _mode = case.args
         h, w = image.shape
-        yield (
+        yield ShapeNote(
             _("Only the rows were padded (top and bottom); the columns need padding too."),
             lambda: received.shape == (h + 2 * p, w),
         )
-        yield (
+        yield ShapeNote(
             _("Only the columns were padded (left and right); the rows need padding too."),
             lambda: received.shape == (h, w + 2 * p),
         )
-        yield (
+        yield ShapeNote(
             _("Each side got 2p pixels: p is the width of each side, not the total."),
             lambda: received.shape == (h + 4 * p, w + 4 * p),
         )
-        yield (
+        yield ShapeNote(
             _("Only one side of each axis was padded: p pixels go on both sides."),
             lambda: received.shape == (h + p, w + p),
         )
@@ -227,6 +221,12 @@ class CorrelateSame(WindowExercise):
     """``correlate_same(image, kernel, mode="constant")``: 'same' output, odd kernels."""
 
     name = "correlate_same"
+    check_doc = """Check ``correlate_same(image, kernel, mode="constant")`` (lesson 03), odd kernels.
+
+    Padding helpers (the student's ``pad_image``, even ``numpy.pad``) are
+    allowed; library correlations are refused while `from_scratch` is true.
+    Parameters, raises: as :func:`correlate_valid`.
+    """
     example = "correlate_same"
     arg_names = ("image", "kernel", "mode")
 
@@ -276,7 +276,7 @@ class CorrelateSame(WindowExercise):
             widths = widths or [(ph, ph), (pw, pw)]
             return _oracles.correlate_valid(np.pad(image, widths, mode=mode_), kernel)
 
-        yield (
+        yield Hypothesis(
             _(
                 "Your output is the correlation without padding ('valid'): 'same' pads the "
                 "image first so that the output has the image's size."
@@ -296,29 +296,31 @@ class CorrelateSame(WindowExercise):
                     "Your output matches padding in '{received}' mode, but '{mode}' was asked."
                 ).format(received=other, mode=mode)
             asked = mode if len(case.args) > 2 else "default"
-            yield f"mode:{asked}->{other}", message, lambda other=other: padded(other)
-        yield (
+            yield Hypothesis(
+                message, lambda other=other: padded(other), key=f"mode:{asked}->{other}"
+            )
+        yield Hypothesis(
             _(
                 "Your output is the convolution: the kernel was flipped (rotated by 180°). "
                 "Correlation uses the kernel as it is."
             ),
             lambda: _oracles.correlate_same(image, kernel[::-1, ::-1], mode),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "For a non-square kernel each axis needs its own padding; both axes were "
                 "padded by the amount the kernel's height needs."
             ),
             lambda: padded(mode, [(ph, ph), (ph, ph)]),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "For a non-square kernel each axis needs its own padding; both axes were "
                 "padded by the amount the kernel's width needs."
             ),
             lambda: padded(mode, [(pw, pw), (pw, pw)]),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The padding is too wide: each side got k - 1 pixels, which gives the 'full' output."
             ),
@@ -329,12 +331,21 @@ class CorrelateSame(WindowExercise):
             "the image. The output keeps the image's size, but each value belongs to a window "
             "centred elsewhere. 'same' pads (k - 1) / 2 on each side, centring the window."
         )
-        yield "one-side", one_side, lambda: padded(mode, [(0, 2 * ph), (0, 2 * pw)])
-        yield "one-side", one_side, lambda: padded(mode, [(2 * ph, 0), (2 * pw, 0)])
+        yield Hypothesis(one_side, lambda: padded(mode, [(0, 2 * ph), (0, 2 * pw)]), key="one-side")
+        yield Hypothesis(one_side, lambda: padded(mode, [(2 * ph, 0), (2 * pw, 0)]), key="one-side")
 
     def shape_notes(self, case, expected, received):
         image = case.args[0]
-        yield (
+        yield ShapeNote(
             _("The output should have the same height and width as the image."),
             lambda: received.shape != image.shape,
         )
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    SamePadWidth,
+    PadImage,
+    CorrelateSame,
+)

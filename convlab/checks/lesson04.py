@@ -17,8 +17,18 @@ from convlab import shapes as _shapes
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import Call, Case, Exercise, ScalarExercise, Verdict, describe_kind, frozen
-from .lesson02 import _K23, WindowExercise, _image, _kernel
+from ._core import (
+    Call,
+    Case,
+    Exercise,
+    Hypothesis,
+    ScalarExercise,
+    ShapeNote,
+    Verdict,
+    describe_kind,
+    frozen,
+)
+from .shared import K23, WindowExercise, random_image, random_kernel
 
 __all__ = ["ConvOutputSize", "CorrelateStrided", "SamePadding"]
 
@@ -40,6 +50,12 @@ class ConvOutputSize(ScalarExercise):
     """``conv_output_size(n, k, padding, stride, dilation)``: 'valid', 'same' or p per side."""
 
     name = "conv_output_size"
+    check_doc = """Check ``conv_output_size(n, k, padding, stride, dilation) -> int`` (lesson 04).
+
+    `padding` is ``'valid'``, ``'same'`` (TensorFlow's: ``ceil(n / stride)``)
+    or an int added on each side.  Parameters, raises: as :func:`image_info`.
+    """
+    scratch_optional = False
     example = "conv_output_size"
     arg_names = ("n", "k", "padding", "stride", "dilation")
     guard_groups = ("shapes",)
@@ -95,21 +111,21 @@ class ConvOutputSize(ScalarExercise):
         total = _total_padding(n, k, padding, stride, dilation)
         k_eff = (k - 1) * dilation + 1
         if padding == "same":
-            yield (
+            yield Hypothesis(
                 _(
                     "For 'same' you rounded n / stride down. TensorFlow's 'same' output has "
                     "ceil(n / stride) positions: the padding completes the last, partial window."
                 ),
                 n // stride,
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "For 'same' you returned n, as with stride 1. With a stride, 'same' keeps "
                     "every stride-th position: ceil(n / stride) of them."
                 ),
                 n,
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "For 'same' you used the 'valid' size: 'same' pads the input first, so that "
                     "the output has ceil(n / stride) positions."
@@ -117,28 +133,28 @@ class ConvOutputSize(ScalarExercise):
                 _floor_size(n, 0, k_eff, stride) if n >= k_eff else expected,
             )
             return
-        yield (
+        yield Hypothesis(
             _(
                 "You rounded up. A window that would stick out past the padded input is not a "
                 "position: the division by the stride rounds down (floor)."
             ),
             -(-(n + total - k_eff) // stride) + 1,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The dilation is missing: a kernel of k taps spaced d apart covers "
                 "d * (k - 1) + 1 pixels, and that is the size that must fit."
             ),
             _floor_size(n, total, k, stride),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "A dilated kernel covers d * (k - 1) + 1 pixels, not d * k: the gaps are only "
                 "between taps, not after the last one."
             ),
             _floor_size(n, total, dilation * k, stride) if n + total >= dilation * k else expected,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your answer is one less than the right size: the first position, at 0, counts "
                 "too. After the division by the stride, add 1."
@@ -150,15 +166,15 @@ class ConvOutputSize(ScalarExercise):
             "...: count the steps that fit, floor((n + p_total - k_eff) / s), then add 1 "
             "for the first position."
         )
-        yield divided, (n + total - k_eff + 1) // stride
+        yield Hypothesis(divided, (n + total - k_eff + 1) // stride)
         if stride > 1:
-            yield divided, (n - k + 1) // stride  # also without padding and dilation
-        yield (
+            yield Hypothesis(divided, (n - k + 1) // stride)  # also without padding and dilation
+        yield Hypothesis(
             _("The stride is missing: with stride s only every s-th position is kept."),
             n + total - k_eff + 1,
         )
         if not isinstance(padding, str):
-            yield (
+            yield Hypothesis(
                 _(
                     "An integer `padding` p adds p pixels on each side of the axis: the total "
                     "is 2p, not p."
@@ -175,6 +191,11 @@ class SamePadding(Exercise):
     """``same_padding(n, k, stride) -> (before, after)``, TensorFlow's 'same' rule."""
 
     name = "same_padding"
+    check_doc = """Check ``same_padding(n, k, stride) -> (before, after)`` (lesson 04), TensorFlow's rule.
+
+    Parameters, raises: as :func:`image_info`.
+    """
+    scratch_optional = False
     example = "same_padding"
     arg_names = ("n", "k", "stride")
     guard_groups = ("shapes",)
@@ -219,7 +240,7 @@ class SamePadding(Exercise):
         before, after = expected
         out = -(-n // stride)
         total = (out - 1) * stride + k - n
-        yield (
+        yield Hypothesis(
             _(
                 "Before and after are swapped: the extra pixel of an odd total went before "
                 "(top/left). TensorFlow puts the smaller half before and the larger half after "
@@ -227,14 +248,14 @@ class SamePadding(Exercise):
             ),
             (after, before),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That is the total padding on each side. The total is split between the two "
                 "sides: before = total // 2, after = the rest."
             ),
             (before + after, before + after),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The stride is missing: you padded k - 1 pixels, as for stride 1. With a "
                 "stride, 'same' means ceil(n / stride) outputs, and the padding is what those "
@@ -243,7 +264,7 @@ class SamePadding(Exercise):
             ((k - 1) // 2, k - 1 - (k - 1) // 2),
         )
         low = max((n // stride - 1) * stride + k - n, 0)
-        yield (
+        yield Hypothesis(
             _(
                 "You computed the number of outputs as n // stride. TensorFlow's 'same' output "
                 "has ceil(n / stride) positions; the padding is what those need."
@@ -251,7 +272,7 @@ class SamePadding(Exercise):
             (low // 2, low - low // 2),
         )
         if total < 0:
-            yield (
+            yield Hypothesis(
                 _(
                     "The padding came out negative. When the stride is larger than the kernel "
                     "the windows need no padding at all: clamp the total at 0."
@@ -264,9 +285,9 @@ class SamePadding(Exercise):
         if pair is None:
             return {}
         return {
-            message: (pair == predicted, message)
-            for message, predicted in self.hypotheses(case, expected)
-            if predicted != expected
+            hypothesis.message: (pair == hypothesis.predict, hypothesis.message)
+            for hypothesis in self.hypotheses(case, expected)
+            if hypothesis.predict != expected
         }
 
     @staticmethod
@@ -318,6 +339,10 @@ class CorrelateStrided(WindowExercise):
     """``correlate_strided(image, kernel, stride)``: valid 2-D correlation, from scratch."""
 
     name = "correlate_strided"
+    check_doc = """Check ``correlate_strided(image, kernel, stride)`` (lesson 04): valid, 2-D, from scratch.
+
+    Parameters, raises: as :func:`correlate_valid`.
+    """
     example = "correlate_strided"
     arg_names = ("image", "kernel", "stride")
 
@@ -326,7 +351,7 @@ class CorrelateStrided(WindowExercise):
         image66 = frozen((np.arange(36, dtype=np.float64).reshape(6, 6) * 7) % 11)
         k33 = frozen(np.array([[1.0, 2.0, 4.0], [8.0, 16.0, 32.0], [64.0, 128.0, 256.0]]))
         return [
-            Case((image57, _K23, 2)),
+            Case((image57, K23, 2)),
             Case((image66, k33, 3)),
             Case((image57, k33, 1)),
             Case((image66, frozen(np.array([[1.0, -1.0]])), 4)),
@@ -341,13 +366,15 @@ class CorrelateStrided(WindowExercise):
                 if h == w:
                     w += 1
                 dtype = (np.float64, np.float32, np.uint8)[(index + stride) % 3]
-                cases.append(Case((_image(rng, (h, w), dtype), _kernel(rng, (kh, kw)), stride)))
+                cases.append(
+                    Case((random_image(rng, (h, w), dtype), random_kernel(rng, (kh, kw)), stride))
+                )
         # Kernel as large as the image (one output), a stride larger than the image,
         # a one-row image, a larger case.
-        cases.append(Case((_image(rng, (3, 4), np.float64), _kernel(rng, (3, 4)), 2)))
-        cases.append(Case((_image(rng, (4, 6), np.float64), _kernel(rng, (2, 2)), 7)))
-        cases.append(Case((_image(rng, (1, 11), np.uint8), _kernel(rng, (1, 3)), 2)))
-        cases.append(Case((_image(rng, (23, 17), np.float32), _kernel(rng, (5, 5)), 2)))
+        cases.append(Case((random_image(rng, (3, 4), np.float64), random_kernel(rng, (3, 4)), 2)))
+        cases.append(Case((random_image(rng, (4, 6), np.float64), random_kernel(rng, (2, 2)), 7)))
+        cases.append(Case((random_image(rng, (1, 11), np.uint8), random_kernel(rng, (1, 3)), 2)))
+        cases.append(Case((random_image(rng, (23, 17), np.float32), random_kernel(rng, (5, 5)), 2)))
         return cases
 
     def expected(self, case):
@@ -357,36 +384,36 @@ class CorrelateStrided(WindowExercise):
     def hypotheses(self, case, expected):
         image, kernel, stride = case.args
         full = _oracles.correlate_valid(image, kernel)
-        yield (
+        yield Hypothesis(
             _(
                 "Your output is the stride-1 correlation: every position was kept. With stride "
                 "s the window jumps s pixels at a time, so only every s-th position is computed."
             ),
             lambda: full,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your output has the right size, but its windows start at (y, x) instead of "
                 "(y * stride, x * stride): the output index moves by 1, the window by the stride."
             ),
             lambda: full[: expected.shape[0], : expected.shape[1]],
         )
-        yield (
+        yield Hypothesis(
             _(
                 "You took every stride-th pixel of the image first and then correlated. A "
                 "strided correlation keeps the image whole and moves the window by the stride."
             ),
             lambda: _oracles.correlate_valid(image[::stride, ::stride], kernel),
         )
-        yield (
+        yield Hypothesis(
             _("The stride was applied to the rows only; the columns need it too."),
             lambda: full[::stride, :],
         )
-        yield (
+        yield Hypothesis(
             _("The stride was applied to the columns only; the rows need it too."),
             lambda: full[:, ::stride],
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your output is a convolution: the kernel was flipped. Correlation uses the "
                 "kernel as it is."
@@ -404,15 +431,15 @@ class CorrelateStrided(WindowExercise):
         )
         ceil_valid = (-(-(h - kh) // stride) + 1, -(-(w - kw) // stride) + 1)
         same = (-(-h // stride), -(-w // stride))
-        yield past_edge, lambda: received.shape == ceil_valid
-        yield (
+        yield ShapeNote(past_edge, lambda: received.shape == ceil_valid)
+        yield ShapeNote(
             _(
                 "That is the 'same' size, ceil(n / stride); without padding only "
                 "floor((n - k) / stride) + 1 windows fit."
             ),
             lambda: received.shape == same,
         )
-        yield (
+        yield ShapeNote(
             past_edge,
             lambda: (
                 received.shape
@@ -422,3 +449,12 @@ class CorrelateStrided(WindowExercise):
                 )
             ),
         )
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    ConvOutputSize,
+    SamePadding,
+    CorrelateStrided,
+)

@@ -16,8 +16,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from convlab.i18n import gettext as _
 
-from ._core import ArrayExercise, Case, frozen
-from .lesson02 import _image
+from ._core import ArrayExercise, Case, Hypothesis, ShapeNote, frozen
+from .shared import random_image
 
 __all__ = ["AvgPool2d", "AvgPoolKernel", "MaxPool2d", "pool"]
 
@@ -89,12 +89,12 @@ class _PoolExercise(ArrayExercise):
                     w += size
                 shape = (h, w) if channels is None else (h, w, channels)
                 dtype = (np.float64, np.float32, np.uint8)[(index + (channels or 0)) % 3]
-                cases.append(Case((_image(rng, shape, dtype), size)))
+                cases.append(Case((random_image(rng, shape, dtype), size)))
         # A window as large as the image, a one-row image, a larger RGB case.
-        cases.append(Case((_image(rng, (4, 4, 3), np.float64), 4)))
-        cases.append(Case((_image(rng, (1, 9), np.uint8), 1)))
-        cases.append(Case((_image(rng, (2, 9), np.float32), 2)))
-        cases.append(Case((_image(rng, (30, 21, 3), np.uint8), 3)))
+        cases.append(Case((random_image(rng, (4, 4, 3), np.float64), 4)))
+        cases.append(Case((random_image(rng, (1, 9), np.uint8), 1)))
+        cases.append(Case((random_image(rng, (2, 9), np.float32), 2)))
+        cases.append(Case((random_image(rng, (30, 21, 3), np.uint8), 3)))
         return cases
 
     def expected(self, case):
@@ -104,7 +104,7 @@ class _PoolExercise(ArrayExercise):
     def common_hypotheses(self, case, expected):
         image, size = case.args
         reduce = self.reduce
-        yield (
+        yield Hypothesis(
             _(
                 "Your windows overlap: each starts 1 pixel after the previous one. Here the "
                 "window moves by its own size (stride = size), so every pixel belongs to "
@@ -112,7 +112,7 @@ class _PoolExercise(ArrayExercise):
             ),
             lambda: _pool_overlapping(image, size, reduce),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your windows are not size x size blocks of neighbouring pixels: each one "
                 "gathers pixels from different rows of the image. A reshape keeps the pixels "
@@ -122,7 +122,7 @@ class _PoolExercise(ArrayExercise):
             lambda: _pool_wrong_reshape(image, size, reduce),
         )
         if image.ndim == 3 and image.shape[2] > 1:
-            yield (
+            yield Hypothesis(
                 _(
                     "Your windows mix the channels: each value pools over all channels "
                     "together. Pooling works on each channel on its own, like the image's "
@@ -136,7 +136,7 @@ class _PoolExercise(ArrayExercise):
         h, w = image.shape[:2]
         rest = image.shape[2:]
         if image.ndim == 3:
-            yield (
+            yield ShapeNote(
                 _(
                     "The channel axis is missing: a (H, W, C) image gives a "
                     "(H // size, W // size, C) output, one pooled map per channel."
@@ -144,7 +144,7 @@ class _PoolExercise(ArrayExercise):
                 lambda: received.shape == expected.shape[:2],
             )
         if size != 2:
-            yield (
+            yield ShapeNote(
                 _(
                     "Your windows move by 2 pixels whatever their size. Here the window moves "
                     "by its own size (stride = size), so the output has H // size rows and "
@@ -156,7 +156,7 @@ class _PoolExercise(ArrayExercise):
                     and received.shape == ((h - size) // 2 + 1, (w - size) // 2 + 1, *rest)
                 ),
             )
-        yield (
+        yield ShapeNote(
             _(
                 "Your output has a window for the leftover rows or columns at the bottom or "
                 "right edge, which do not fill a whole window. 'valid' pooling drops them: the "
@@ -164,14 +164,14 @@ class _PoolExercise(ArrayExercise):
             ),
             lambda: received.shape == (-(-h // size), -(-w // size), *rest),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "That is the size of windows one pixel apart (stride 1). Here the window "
                 "moves by its own size, so the output has H // size rows."
             ),
             lambda: received.shape == (h - size + 1, w - size + 1, *rest),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "That is the input's size: pooling with a window of size s shrinks each side s times."
             ),
@@ -183,6 +183,11 @@ class MaxPool2d(_PoolExercise):
     """``max_pool2d(image, size)``: maximum of each size x size window, stride = size."""
 
     name = "max_pool2d"
+    check_doc = """Check ``max_pool2d(image, size)`` (lesson 05): stride = size, 'valid', from scratch.
+
+    Images are (H, W) or (H, W, C); each channel is pooled on its own.
+    Parameters, raises: as :func:`correlate_valid`.
+    """
     example = "max_pool2d"
     reduce = staticmethod(np.max)
 
@@ -193,11 +198,11 @@ class MaxPool2d(_PoolExercise):
 
     def hypotheses(self, case, expected):
         image, size = case.args
-        yield (
+        yield Hypothesis(
             _("That is average pooling: this exercise asks for the maximum of each window."),
             lambda: pool(image, size, np.mean),
         )
-        yield (
+        yield Hypothesis(
             _("That is the minimum of each window; max pooling keeps the maximum."),
             lambda: pool(image, size, np.min),
         )
@@ -208,23 +213,27 @@ class AvgPool2d(_PoolExercise):
     """``avg_pool2d(image, size)``: mean of each size x size window, stride = size."""
 
     name = "avg_pool2d"
+    check_doc = """Check ``avg_pool2d(image, size)`` (lesson 05): as :func:`max_pool2d`, with the mean.
+
+    Parameters, raises: as :func:`correlate_valid`.
+    """
     example = "avg_pool2d"
     reduce = staticmethod(np.mean)
 
     def hypotheses(self, case, expected):
         image, size = case.args
-        yield (
+        yield Hypothesis(
             _("That is max pooling: this exercise asks for the mean of each window."),
             lambda: pool(image, size, np.max),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That is the sum of each window, not its mean: divide by the number of pixels "
                 "in a window, size * size."
             ),
             lambda: pool(image, size, np.sum),
         )
-        yield (
+        yield Hypothesis(
             _("You divided by size, but a window holds size * size pixels: divide by size * size."),
             lambda: pool(image, size, np.sum) / size,
         )
@@ -235,6 +244,10 @@ class AvgPoolKernel(ArrayExercise):
     """``avg_pool_kernel(size, channels)``: the (size, size, C, C) kernel of average pooling."""
 
     name = "avg_pool_kernel"
+    check_doc = """Check ``avg_pool_kernel(size, channels)`` (lesson 05): the (size, size, C, C) kernel.
+
+    Parameters, raises: as :func:`image_info`.
+    """
     example = "avg_pool_kernel"
     arg_names = ("size", "channels")
 
@@ -258,39 +271,39 @@ class AvgPoolKernel(ArrayExercise):
         size, channels = case.args
         shape = (size, size, channels, channels)
         diagonal = expected != 0
-        yield (
-            "mixing",
+        yield Hypothesis(
             _(
                 "Every input channel feeds every output channel: output channel c would "
                 "average all the channels together. For pooling, output channel c sees only "
                 "input channel c, so kernel[:, :, i, o] must be zero when i != o."
             ),
             lambda: np.full(shape, 1.0 / size**2),
+            key="mixing",
         )
-        yield (
-            "mixing",
+        yield Hypothesis(
             _(
                 "Your kernel averages over the window and over all channels at once. For "
                 "pooling, output channel c sees only input channel c, so kernel[:, :, i, o] "
                 "must be zero when i != o."
             ),
             lambda: np.full(shape, 1.0 / (size**2 * channels)),
+            key="mixing",
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The weights are 1: that kernel sums each window instead of averaging it. "
                 "Divide by the number of pixels in a window, size * size."
             ),
             lambda: diagonal * 1.0,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The weights are 1 / size, but a window holds size * size pixels: each weight "
                 "is 1 / (size * size)."
             ),
             lambda: diagonal / size,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The weights are divided by the number of channels too. Each output channel "
                 "averages the size * size pixels of one input channel: 1 / (size * size)."
@@ -300,14 +313,14 @@ class AvgPoolKernel(ArrayExercise):
 
     def shape_notes(self, case, expected, received):
         size, channels = case.args
-        yield (
+        yield ShapeNote(
             _(
                 "That is PyTorch's (C_out, C_in, kh, kw) layout. A Keras Conv2D kernel, and "
                 "convlab.conv2d's, is (kh, kw, C_in, C_out): (size, size, channels, channels)."
             ),
             lambda: received.shape == (channels, channels, size, size) and size != channels,
         )
-        yield (
+        yield ShapeNote(
             _(
                 "A Conv2D kernel has four axes, (kh, kw, C_in, C_out): here (size, size, "
                 "channels, channels), with one 2-D kernel for each pair of input and output "
@@ -315,3 +328,12 @@ class AvgPoolKernel(ArrayExercise):
             ),
             lambda: received.ndim != 4,
         )
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    MaxPool2d,
+    AvgPool2d,
+    AvgPoolKernel,
+)

@@ -12,7 +12,7 @@ import numpy as np
 
 from convlab.i18n import gettext as _
 
-from ._core import ArrayExercise, Case, ScalarExercise
+from ._core import ArrayExercise, Case, Hypothesis, ScalarExercise, ShapeNote
 
 __all__ = ["BlurKernel", "Conv2dParams", "IdentityKernel", "KernelExercise"]
 
@@ -42,6 +42,11 @@ class Conv2dParams(ScalarExercise):
     """``conv2d_params(kh, kw, c_in, c_out, bias=True)``: Keras' ``count_params()``."""
 
     name = "conv2d_params"
+    check_doc = """Check ``conv2d_params(kh, kw, c_in, c_out, bias=True) -> int`` (lesson 06).
+
+    The number Keras' ``count_params()`` gives for a ``Conv2D`` layer.
+    Parameters, raises: as :func:`image_info`.
+    """
     example = "conv2d_params"
     arg_names = ("kh", "kw", "c_in", "c_out", "bias")
 
@@ -78,28 +83,28 @@ class Conv2dParams(ScalarExercise):
         bias = dict(case.kwargs).get("bias", True)
         weights = kh * kw * c_in * c_out
         if bias:
-            yield (
+            yield Hypothesis(
                 _(
                     "Your count leaves out the bias: a Conv2D layer adds one bias per output "
                     "channel (per filter)."
                 ),
                 weights,
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "Your count has one bias per input channel; there is one per output "
                     "channel, added to that filter's sum."
                 ),
                 weights + c_in,
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "Your count has a single bias for the whole layer; there is one per output "
                     "channel."
                 ),
                 weights + 1,
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "Your count has one bias per pair of input and output channels "
                     "(c_in x c_out); a bias belongs to a filter, so there are c_out of them."
@@ -107,28 +112,28 @@ class Conv2dParams(ScalarExercise):
                 weights + c_in * c_out,
             )
         else:
-            yield (
+            yield Hypothesis(
                 _(
                     "Called with bias=False, your count still includes the biases: a layer with "
                     "use_bias=False has the kernel's weights only."
                 ),
                 weights + c_out,
             )
-        yield (
+        yield Hypothesis(
             _(
                 "Your count gives each output channel one kh x kw filter, but a Conv2D filter "
                 "spans every input channel: it has kh x kw x c_in weights."
             ),
             kh * kw * c_out + (c_out if bias else 0),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your count adds the channels instead of multiplying them: every output channel "
                 "has a weight for every input channel at every tap."
             ),
             kh * kw * (c_in + c_out) + (c_out if bias else 0),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your count uses the kernel height for both sides of the kernel; a kernel "
                 "can be kh x kw with kh != kw."
@@ -157,7 +162,7 @@ class KernelExercise(ArrayExercise):
 
     def layout_hypotheses(self, case, expected):
         """The same kernel in PyTorch's OIHW layout (same shape only when k == C)."""
-        yield (
+        yield Hypothesis(
             _(
                 "Your kernel is in PyTorch's layout (C_out, C_in, kh, kw). Keras' Conv2D "
                 "stores kernels as (kh, kw, C_in, C_out): the two spatial axes come first."
@@ -167,14 +172,14 @@ class KernelExercise(ArrayExercise):
 
     def shape_notes(self, case, expected, received):
         k, channels = case.args
-        yield (
+        yield ShapeNote(
             _(
                 "Your kernel has PyTorch's layout (C_out, C_in, kh, kw). Keras' Conv2D stores "
                 "kernels as (kh, kw, C_in, C_out): the two spatial axes come first."
             ),
             lambda: received.shape == (channels, channels, k, k),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "Your kernel is {ndim}-D, with one axis for the channels. A Conv2D kernel is "
                 "4-D, (kh, kw, C_in, C_out): one k x k filter for every pair of input and "
@@ -182,14 +187,14 @@ class KernelExercise(ArrayExercise):
             ).format(ndim=received.ndim),
             lambda: received.shape in ((k, k, channels), (channels, k, k)),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "Your kernel is a single 2-D filter. A Conv2D kernel is 4-D, (kh, kw, C_in, "
                 "C_out): one k x k filter for every pair of input and output channels."
             ),
             lambda: received.shape == (k, k),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "Your kernel has one output channel; the layer must give back as many "
                 "channels as it receives, so C_out = C_in = channels."
@@ -209,6 +214,11 @@ class IdentityKernel(KernelExercise):
     """``identity_kernel(k, channels)``: a (k, k, C, C) kernel whose 'same' output is its input."""
 
     name = "identity_kernel"
+    check_doc = """Check ``identity_kernel(k, channels)`` (lesson 06): the (k, k, C, C) identity, odd k.
+
+    Any numeric dtype is accepted (float32 included).  Parameters, raises: as
+    :func:`image_info`.
+    """
     example = "identity_kernel"
 
     def expected(self, case):
@@ -219,7 +229,7 @@ class IdentityKernel(KernelExercise):
         middle = k // 2
         mixing = np.zeros((k, k, channels, channels))
         mixing[middle, middle] = 1.0
-        yield "mixing", self.mixing_message(), lambda: mixing
+        yield Hypothesis(self.mixing_message(), lambda: mixing, key="mixing")
         for i in range(k):
             for j in range(k):
                 if (i, j) == (middle, middle):
@@ -227,17 +237,17 @@ class IdentityKernel(KernelExercise):
                 shifted = np.zeros((k, k, channels, channels))
                 for c in range(channels):
                     shifted[i, j, c, c] = 1.0
-                yield (
-                    f"tap:{i - middle},{j - middle}",
+                yield Hypothesis(
                     _(
                         "The 1 of your kernel is at tap ({i}, {j}), not at the centre "
                         "({middle}, {middle}). With 'same' padding a layer using it would "
                         "shift the image instead of keeping it in place."
                     ).format(i=i, j=j, middle=middle),
                     lambda shifted=shifted: shifted,
+                    key=f"tap:{i - middle},{j - middle}",
                 )
         yield from self.layout_hypotheses(case, expected)
-        yield (
+        yield Hypothesis(
             _(
                 "Your kernel is all ones on each channel's filter: that adds up k x k "
                 "neighbours (a blur, and k x k times brighter). The identity keeps only the "
@@ -251,6 +261,10 @@ class BlurKernel(KernelExercise):
     """``blur_kernel(k, channels)``: a (k, k, C, C) kernel that box-blurs each channel."""
 
     name = "blur_kernel"
+    check_doc = """Check ``blur_kernel(k, channels)`` (lesson 06): a (k, k, C, C) per-channel box blur.
+
+    Parameters, raises: as :func:`identity_kernel`.
+    """
     example = "blur_kernel"
 
     def expected(self, case):
@@ -258,27 +272,29 @@ class BlurKernel(KernelExercise):
 
     def hypotheses(self, case, expected):
         k, channels = case.args
-        yield "mixing", self.mixing_message(), lambda: np.full(expected.shape, 1.0 / (k * k))
-        yield (
-            "mixing",
+        yield Hypothesis(
+            self.mixing_message(), lambda: np.full(expected.shape, 1.0 / (k * k)), key="mixing"
+        )
+        yield Hypothesis(
             self.mixing_message(),
             lambda: np.full(expected.shape, 1.0 / (k * k * channels)),
+            key="mixing",
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your kernel is not normalised: each channel's filter sums to {total}, so the "
                 "blurred image is {total} times brighter. A blur's weights sum to 1."
             ).format(total=k * k),
             lambda: expected * (k * k),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Each channel's filter sums to {total}: dividing by k is not enough, a k x k "
                 "box has k x k weights. A blur's weights sum to 1."
             ).format(total=k),
             lambda: expected * k,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your kernel is normalised over all its weights, channels included, so each "
                 "channel's filter sums to {total} and the image gets darker. Each channel's "
@@ -287,10 +303,19 @@ class BlurKernel(KernelExercise):
             lambda: expected / channels,
         )
         yield from self.layout_hypotheses(case, expected)
-        yield (
+        yield Hypothesis(
             _(
                 "Your kernel keeps only the centre tap of each channel: that is the identity, "
                 "which leaves the image unchanged. A box blur averages all k x k taps."
             ),
             lambda: identity(k, channels),
         )
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    Conv2dParams,
+    IdentityKernel,
+    BlurKernel,
+)

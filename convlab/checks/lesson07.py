@@ -14,7 +14,17 @@ import numpy as np
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import ArrayExercise, Call, Case, Exercise, Verdict, describe_kind, frozen
+from ._core import (
+    ArrayExercise,
+    Call,
+    Case,
+    Exercise,
+    Hypothesis,
+    ShapeNote,
+    Verdict,
+    describe_kind,
+    frozen,
+)
 
 __all__ = ["DepthwiseConv2d", "DepthwiseToConv2dKernel", "ParamCounts"]
 
@@ -67,6 +77,11 @@ class DepthwiseConv2d(ArrayExercise):
     """``depthwise_conv2d(image, kernel)``: valid, stride 1, one filter per channel, from scratch."""
 
     name = "depthwise_conv2d"
+    check_doc = """Check ``depthwise_conv2d(image, kernel)`` (lesson 07): valid, stride 1, from scratch.
+
+    `image` is (H, W, C), `kernel` (kh, kw, C): channel c is correlated with
+    ``kernel[:, :, c]``.  Parameters, raises: as :func:`correlate_valid`.
+    """
     example = "depthwise_conv2d"
     arg_names = ("image", "kernel")
     guard_groups = ("conv",)
@@ -149,14 +164,14 @@ class DepthwiseConv2d(ArrayExercise):
             "channels, as in a Conv2D. A depthwise convolution filters channel c with "
             "kernel[:, :, c] alone and never adds channels together."
         )
-        yield "mixing", mixing, mixed
+        yield Hypothesis(mixing, mixed, key="mixing")
         # Each channel filtered with its own kernel, then the channels added together.
-        yield (
-            "mixing",
+        yield Hypothesis(
             mixing,
             lambda: np.repeat(expected.sum(axis=2, keepdims=True), channels, axis=2),
+            key="mixing",
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your output is the convolution: the kernel was flipped (rotated by 180°). "
                 "Layers correlate: they use the kernel as it is."
@@ -164,41 +179,41 @@ class DepthwiseConv2d(ArrayExercise):
             lambda: per_channel([kernel[::-1, ::-1, c] for c in range(channels)]),
         )
         if channels > 1:
-            yield (
+            yield Hypothesis(
                 _(
                     "Every channel was filtered with kernel[:, :, 0]. Each channel has its own "
                     "filter: channel c goes with kernel[:, :, c]."
                 ),
                 lambda: per_channel([kernel[..., 0]] * channels),
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "Channel c was filtered with another channel's filter (the kernel's channels "
                     "in reverse order). Channel c goes with kernel[:, :, c]."
                 ),
                 lambda: per_channel([kernel[..., channels - 1 - c] for c in range(channels)]),
             )
-        yield (
+        yield Hypothesis(
             _(
                 "Your output matches each filter transposed (rows and columns swapped). Check "
                 "that kernel row i is multiplied with image row i of the window."
             ),
             lambda: per_channel([kernel[..., c].T for c in range(channels)]),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The last row and the last column of the output are missing: your loops stop "
                 "one position too early."
             ),
             lambda: expected[:-1, :-1],
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The last row of the output is missing: the loop over rows stops one position too early."
             ),
             lambda: expected[:-1, :],
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The last column of the output is missing: the loop over columns stops one "
                 "position too early."
@@ -207,7 +222,7 @@ class DepthwiseConv2d(ArrayExercise):
         )
         kh, kw = kernel.shape[:2]
         if kh % 2 and kw % 2:
-            yield (
+            yield Hypothesis(
                 _(
                     "Your output is zero-padded 'same' correlation: this exercise asks for "
                     "'valid', which keeps only positions where the kernel fits inside the image."
@@ -226,7 +241,7 @@ class DepthwiseConv2d(ArrayExercise):
         h, w, channels = image.shape
         kh, kw = kernel.shape[:2]
         oh, ow = expected.shape[:2]
-        yield (
+        yield ShapeNote(
             _(
                 "Your output has no channel axis: adding the channels together gives one "
                 "output, as a Conv2D with one filter does. A depthwise convolution keeps one "
@@ -234,25 +249,25 @@ class DepthwiseConv2d(ArrayExercise):
             ),
             lambda: received.shape == (oh, ow),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "Your output puts the channels first, (C, out_h, out_w). Keep the image's "
                 "layout, channels last: (out_h, out_w, C)."
             ),
             lambda: received.shape == (channels, oh, ow),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "That is the size of the input ('same'), but a valid output keeps only the "
                 "positions where the kernel fits entirely inside the image, so it shrinks."
             ),
             lambda: received.shape == (h, w, channels),
         )
-        yield (
+        yield ShapeNote(
             _("That is the size of the 'full' output; a valid output is smaller than its input."),
             lambda: received.shape == (h + kh - 1, w + kw - 1, channels),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "Your output is larger than the valid output: your loops go past the last "
                 "position where the kernel fits inside the image."
@@ -265,6 +280,10 @@ class DepthwiseToConv2dKernel(ArrayExercise):
     """``depthwise_to_conv2d_kernel(kernel)``: (kh, kw, C) -> block-diagonal (kh, kw, C, C)."""
 
     name = "depthwise_to_conv2d_kernel"
+    check_doc = """Check ``depthwise_to_conv2d_kernel(kernel)`` (lesson 07): (kh, kw, C) -> (kh, kw, C, C).
+
+    The block-diagonal ``Conv2D`` kernel.  Parameters, raises: as :func:`image_info`.
+    """
     example = "depthwise_to_conv2d_kernel"
     arg_names = ("kernel",)
 
@@ -303,16 +322,20 @@ class DepthwiseToConv2dKernel(ArrayExercise):
             "output channel c would add up every input channel. Only kernel[:, :, c, c] "
             "holds a filter; every other pair of channels gets zeros."
         )
-        yield "mixing", mixing, lambda: np.repeat(kernel[:, :, :, None], channels, axis=3)
-        yield "mixing", mixing, lambda: np.repeat(kernel[:, :, None, :], channels, axis=2)
-        yield (
+        yield Hypothesis(
+            mixing, lambda: np.repeat(kernel[:, :, :, None], channels, axis=3), key="mixing"
+        )
+        yield Hypothesis(
+            mixing, lambda: np.repeat(kernel[:, :, None, :], channels, axis=2), key="mixing"
+        )
+        yield Hypothesis(
             _(
                 "Your kernel is in PyTorch's layout (C_out, C_in, kh, kw). Keras' Conv2D "
                 "stores kernels as (kh, kw, C_in, C_out): the two spatial axes come first."
             ),
             lambda: expected.transpose(3, 2, 0, 1),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The filters were flipped (rotated by 180°). Both layers correlate, so the "
                 "filters go into the Conv2D kernel as they are."
@@ -333,8 +356,8 @@ class DepthwiseToConv2dKernel(ArrayExercise):
                 "channel c + 1 or c - 1. A depthwise layer keeps each channel in place, so "
                 "channel c's filter belongs at kernel[:, :, c, c]."
             )
-            yield "off-diagonal", off_diagonal, lambda: shifted(1)
-            yield "off-diagonal", off_diagonal, lambda: shifted(-1)
+            yield Hypothesis(off_diagonal, lambda: shifted(1), key="off-diagonal")
+            yield Hypothesis(off_diagonal, lambda: shifted(-1), key="off-diagonal")
 
             def anti():
                 out = np.zeros_like(expected)
@@ -342,7 +365,7 @@ class DepthwiseToConv2dKernel(ArrayExercise):
                     out[:, :, c, channels - 1 - c] = kernel[:, :, c]
                 return out
 
-            yield (
+            yield Hypothesis(
                 _(
                     "Input channel c's filter went to output channel C - 1 - c. A depthwise "
                     "layer keeps the channel order: it belongs at kernel[:, :, c, c]."
@@ -352,21 +375,21 @@ class DepthwiseToConv2dKernel(ArrayExercise):
 
     def shape_notes(self, case, expected, received):
         kh, kw, channels = case.args[0].shape
-        yield (
+        yield ShapeNote(
             _(
                 "Your kernel has PyTorch's layout (C_out, C_in, kh, kw). Keras' Conv2D stores "
                 "kernels as (kh, kw, C_in, C_out): the two spatial axes come first."
             ),
             lambda: received.shape == (channels, channels, kh, kw),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "That is the DepthwiseConv2D layout, (kh, kw, C, multiplier). A Conv2D kernel "
                 "needs a filter for every pair of input and output channels: (kh, kw, C, C)."
             ),
             lambda: received.shape == (kh, kw, channels, 1),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "Your result has the depthwise kernel's shape. The Conv2D kernel has one more "
                 "axis: (kh, kw, C, C), with zeros wherever input and output channels differ."
@@ -379,6 +402,11 @@ class ParamCounts(Exercise):
     """``param_counts(kh, kw, c_in, c_out) -> (conv2d, separable)`` with Keras' defaults."""
 
     name = "param_counts"
+    check_doc = """Check ``param_counts(kh, kw, c_in, c_out) -> (conv2d, separable)`` (lesson 07).
+
+    Keras' defaults: biases on, ``depth_multiplier=1``; ``SeparableConv2D`` has
+    one bias per output channel.  Parameters, raises: as :func:`image_info`.
+    """
     example = "param_counts"
     arg_names = ("kh", "kw", "c_in", "c_out")
 
@@ -403,84 +431,84 @@ class ParamCounts(Exercise):
         return param_counts(*case.args)
 
     def hypotheses(self, case, expected):
-        """Yield ``(message, index, predicted)``: index 0 (Conv2D), 1 (separable) or None (both)."""
+        """Yield a :class:`Hypothesis`; its `part`: 0 (Conv2D), 1 (separable) or None (both)."""
         kh, kw, c_in, c_out = case.args
         conv, separable = expected
         depthwise = kh * kw * c_in
-        yield (
+        yield Hypothesis(
             _("Your two counts are in the wrong order: the function returns (conv2d, separable)."),
-            None,
             (separable, conv),
+            part=None,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your Conv2D count leaves out the bias: a Conv2D layer adds one bias per "
                 "output channel."
             ),
-            0,
             conv - c_out,
+            part=0,
         )
-        yield (
+        yield Hypothesis(
             _("Your Conv2D count has one bias per input channel; there is one per output channel."),
-            0,
             conv - c_out + c_in,
+            part=0,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your Conv2D count has one bias per pair of input and output channels "
                 "(c_in x c_out); a bias belongs to a filter, so there are c_out of them."
             ),
-            0,
             conv - c_out + c_in * c_out,
+            part=0,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your Conv2D count gives each output channel one kh x kw filter, but a Conv2D "
                 "filter spans every input channel: it has kh x kw x c_in weights."
             ),
-            0,
             kh * kw * c_out + c_out,
+            part=0,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your SeparableConv2D count includes a bias for the depthwise step too. Keras' "
                 "SeparableConv2D has one bias, c_out values, after the pointwise step (a "
                 "DepthwiseConv2D followed by a 1 x 1 Conv2D would have both)."
             ),
-            1,
             separable + c_in,
+            part=1,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your SeparableConv2D count leaves out the bias: Keras adds c_out biases after "
                 "the pointwise step."
             ),
-            1,
             separable - c_out,
+            part=1,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your SeparableConv2D count leaves out the pointwise step: the 1 x 1 Conv2D that "
                 "mixes the c_in depthwise outputs into c_out channels has c_in x c_out weights."
             ),
-            1,
             depthwise + c_out,
+            part=1,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That is the count of the DepthwiseConv2D step alone (with its bias). "
                 "SeparableConv2D adds a pointwise 1 x 1 Conv2D from c_in to c_out channels."
             ),
-            1,
             depthwise + c_in,
+            part=1,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The pointwise step is a 1 x 1 convolution: c_in x c_out weights, with no "
                 "kh x kw factor."
             ),
-            1,
             depthwise + kh * kw * c_in * c_out + c_out,
+            part=1,
         )
 
     @staticmethod
@@ -503,12 +531,13 @@ class ParamCounts(Exercise):
             return {}
         got = tuple(float(x) for x in pair)
         found = {}
-        for message, index, predicted in self.hypotheses(case, expected):
-            if index is None:
+        for hypothesis in self.hypotheses(case, expected):
+            message, predicted, part = hypothesis.message, hypothesis.predict, hypothesis.part
+            if part is None:
                 if tuple(predicted) != tuple(expected):
                     found[message] = (got == tuple(predicted), message)
-            elif predicted != expected[index]:
-                found[message] = (got[index] == predicted, message)
+            elif predicted != expected[part]:
+                found[message] = (got[part] == predicted, message)
         return found
 
     def judge(self, case, expected, call: Call):
@@ -540,3 +569,12 @@ class ParamCounts(Exercise):
         if separable_ok:
             return Verdict(_("Your SeparableConv2D count is right; your Conv2D count is not."))
         return Verdict(_("Both counts differ from the right ones."))
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    DepthwiseConv2d,
+    DepthwiseToConv2dKernel,
+    ParamCounts,
+)

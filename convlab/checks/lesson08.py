@@ -16,8 +16,19 @@ import numpy as np
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import ArrayExercise, Call, Case, Exercise, Verdict, as_array, describe_kind, frozen
-from .lesson03 import MODES, _mode_explanation
+from ._core import (
+    ArrayExercise,
+    Call,
+    Case,
+    Exercise,
+    Hypothesis,
+    ShapeNote,
+    Verdict,
+    as_array,
+    describe_kind,
+    frozen,
+)
+from .shared import MODES, mode_explanation
 
 __all__ = ["BlurSeparable", "GaussianOneD", "Separate", "gaussian_taps", "one_pass"]
 
@@ -44,6 +55,12 @@ class GaussianOneD(ArrayExercise):
     """``gaussian_1d(sigma, radius)``: ``exp(-x**2 / (2 sigma**2))``, x = -radius..radius, sum 1."""
 
     name = "gaussian_1d"
+    check_doc = """Check ``gaussian_1d(sigma, radius)`` (lesson 08): ``exp(-x**2 / (2 sigma**2))``, sum 1.
+
+    ``x`` runs over ``-radius..radius``; the check recognises the exponent
+    written ``-(x / (2 sigma))**2`` (a Gaussian of standard deviation
+    ``sigma * sqrt(2)``).  Parameters, raises: as :func:`image_info`.
+    """
     example = "gaussian_1d"
     arg_names = ("sigma", "radius")
 
@@ -65,8 +82,7 @@ class GaussianOneD(ArrayExercise):
         sigma, radius = case.args
         x = np.arange(-radius, radius + 1, dtype=np.float64)
         wide = float(sigma) * np.sqrt(2.0)
-        yield (
-            "sqrt2",
+        yield Hypothesis(
             _(
                 "Your kernel is a Gaussian of standard deviation σ√2 = {wide:.4g}, not σ = "
                 "{sigma:g}: the exponent was written -((x - μ) / (2σ))², which is -(x - μ)² / (4σ²), "
@@ -74,58 +90,59 @@ class GaussianOneD(ArrayExercise):
                 "wider than asked."
             ).format(wide=wide, sigma=float(sigma)),
             lambda: gaussian_taps(sigma, radius, width=wide),
+            key="sqrt2",
         )
-        yield (
-            "no-two",
+        yield Hypothesis(
             _(
                 "Your kernel is a Gaussian of standard deviation σ/√2: the exponent was "
                 "-x² / σ² instead of -x² / (2σ²)."
             ),
             lambda: gaussian_taps(sigma, radius, width=float(sigma) / np.sqrt(2.0)),
+            key="no-two",
         )
-        yield (
-            "variance",
+        yield Hypothesis(
             _(
                 "Your kernel uses σ as the variance: the exponent was -x² / (2σ), but σ is "
                 "the standard deviation, so it must be squared: -x² / (2σ²)."
             ),
             lambda: gaussian_taps(sigma, radius, width=np.sqrt(float(sigma))),
+            key="variance",
         )
-        yield (
-            "not-normalised",
+        yield Hypothesis(
             _(
                 "The shape is right but the taps do not add up to 1 (their sum is {total:.4g}): "
                 "divide by their sum, or the blur brightens or darkens the image."
             ).format(total=float(np.exp(-(x**2) / (2.0 * sigma**2)).sum())),
             lambda: np.exp(-(x**2) / (2.0 * sigma**2)),
+            key="not-normalised",
         )
-        yield (
-            "pdf",
+        yield Hypothesis(
             _(
                 "You multiplied by 1 / (σ√(2π)), the factor that makes the continuous "
                 "Gaussian's integral 1. The sampled, truncated taps then add up to about 1, "
                 "not exactly 1; divide the taps by their sum instead."
             ),
             lambda: np.exp(-(x**2) / (2.0 * sigma**2)) / (sigma * np.sqrt(2.0 * np.pi)),
+            key="pdf",
         )
-        yield (
-            "uncentred",
+        yield Hypothesis(
             _(
                 "Your taps are not centred: x must run from -radius to radius (the peak in the "
                 "middle), not from 0 to 2·radius."
             ),
             lambda: _normalised(np.exp(-((x + radius) ** 2) / (2.0 * sigma**2))),
+            key="uncentred",
         )
 
     def shape_notes(self, case, expected, received):
         _sigma, radius = case.args
-        yield (
+        yield ShapeNote(
             _(
                 "A kernel of radius r has 2r + 1 taps: r on each side of the centre, and the centre."
             ),
             lambda: received.shape in ((radius,), (radius + 1,), (2 * radius,)),
         )
-        yield (
+        yield ShapeNote(
             _("The kernel should be 1-D, shape (2·radius + 1,); yours is 2-D."),
             lambda: received.ndim == 2,
         )
@@ -153,6 +170,11 @@ class Separate(Exercise):
     """``separate(kernel) -> (column, row)`` with ``np.outer(column, row) == kernel``."""
 
     name = "separate"
+    check_doc = """Check ``separate(kernel) -> (column, row)`` (lesson 08) for rank-1 kernels.
+
+    Any pair with ``np.outer(column, row) == kernel`` passes (the split is
+    unique only up to a factor).  Parameters, raises: as :func:`image_info`.
+    """
     example = "separate"
     arg_names = ("kernel",)
 
@@ -193,43 +215,43 @@ class Separate(Exercise):
         return (1e-5 if kernel.dtype == np.float32 else 1e-8) * scale
 
     def _mistakes(self, kernel: np.ndarray):
-        """(key, message, predicted outer product) for each known mistake."""
+        """A :class:`Hypothesis` per known mistake (`predict`: the outer product it gives)."""
         s = np.linalg.svd(kernel.astype(np.float64), compute_uv=False)
-        yield (
-            "unit-vectors",
+        yield Hypothesis(
             _(
                 "The SVD's u[:, 0] and vt[0] have length 1, so their outer product is the "
                 "kernel divided by its largest singular value s[0]. Multiply them by √s[0] "
                 "each (or one of them by s[0])."
             ),
             kernel / s[0],
+            key="unit-vectors",
         )
-        yield (
-            "twice-scaled",
+        yield Hypothesis(
             _(
                 "Both vectors were multiplied by s[0], so their product is s[0] times too "
                 "large: multiply each by √s[0], or only one of them by s[0]."
             ),
             kernel * s[0],
+            key="twice-scaled",
         )
         corner = float(kernel[0, 0])
-        yield (
-            "first-row-column",
+        yield Hypothesis(
             _(
                 "You returned the kernel's first column and first row as they are: their "
                 "outer product is the kernel times kernel[0, 0]. Divide one of them by that "
                 "entry (when it is not 0), or use the SVD."
             ),
             kernel * corner,
+            key="first-row-column",
         )
-        yield (
-            "transposed",
+        yield Hypothesis(
             _(
                 "Your vectors are in the wrong order, or from the wrong side of the SVD: "
                 "np.outer(column, row) gives the transpose of the kernel. The column (first) "
                 "has one value per row of the kernel."
             ),
             kernel.T if kernel.shape[0] == kernel.shape[1] else None,
+            key="transposed",
         )
 
     def judge(self, case, expected, call):
@@ -293,7 +315,8 @@ class Separate(Exercise):
             return {}
         tol = self._tolerance(case.args[0])
         found = {}
-        for key, message, predicted in self._mistakes(expected):
+        for mistake in self._mistakes(expected):
+            key, message, predicted = mistake.key, mistake.message, mistake.predict
             if predicted is None or np.abs(predicted - expected).max() <= tol:
                 continue
             matched = bool(np.abs(product - predicted).max() <= tol)
@@ -308,6 +331,12 @@ class BlurSeparable(ArrayExercise):
     """``blur_separable(image, k1d)``: 'same' correlation with ``np.outer(k1d, k1d)``, 'reflect'."""
 
     name = "blur_separable"
+    check_doc = """Check ``blur_separable(image, k1d)`` (lesson 08): two 1-D passes, from scratch.
+
+    'same' correlation of a 2-D image with ``np.outer(k1d, k1d)``, border
+    numpy.pad's 'reflect', floating-point output.  Parameters, raises: as
+    :func:`correlate_valid`.
+    """
     example = "blur_separable"
     arg_names = ("image", "k1d")
     guard_groups = ("conv",)
@@ -366,40 +395,40 @@ class BlurSeparable(ArrayExercise):
                 message = _(
                     "Your output matches padding in '{received}' mode, but '{mode}' was asked."
                 ).format(received=other, mode="reflect")
-            yield (
-                f"mode:{other}",
-                message + " " + _mode_explanation("reflect"),
+            yield Hypothesis(
+                message + " " + mode_explanation("reflect"),
                 lambda other=other: one_pass(one_pass(image, k1d, 0, other), k1d, 1, other),
+                key=f"mode:{other}",
             )
-        yield (
+        yield Hypothesis(
             _(
                 "Only the vertical pass (down the columns) was applied: the horizontal pass "
                 "along the rows is missing."
             ),
             lambda: one_pass(image, k1d, 0),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Only the horizontal pass (along the rows) was applied: the vertical pass "
                 "down the columns is missing."
             ),
             lambda: one_pass(image, k1d, 1),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Both passes ran along the same axis: one pass must go down the columns "
                 "(axis 0), the other along the rows (axis 1)."
             ),
             lambda: one_pass(one_pass(image, k1d, 0), k1d, 0),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Both passes ran along the same axis: one pass must go down the columns "
                 "(axis 0), the other along the rows (axis 1)."
             ),
             lambda: one_pass(one_pass(image, k1d, 1), k1d, 1),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your output is the convolution: the 1-D kernel was flipped. This exercise, "
                 "like OpenCV's filters, correlates (uses the kernel as it is)."
@@ -414,14 +443,14 @@ class BlurSeparable(ArrayExercise):
                     first = one_pass(image, k1d, 0).astype(np.uint8)
                 return one_pass(first, k1d, 1)
 
-            yield (
+            yield Hypothesis(
                 _(
                     "The first pass was stored in a uint8 array, so its fractions were cut "
                     "off before the second pass. Keep the intermediate image in floating point."
                 ),
                 stored_first_pass,
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "Your output was rounded to uint8, as cv2.GaussianBlur does; this "
                     "exercise asks for the exact floating-point result."
@@ -432,14 +461,23 @@ class BlurSeparable(ArrayExercise):
     def shape_notes(self, case, expected, received):
         image, k1d = case.args
         r = k1d.size // 2
-        yield (
+        yield ShapeNote(
             _(
                 "That is the 'valid' output: pad the image by the kernel's radius on every "
                 "side first, so that the output has the image's size."
             ),
             lambda: received.shape == (image.shape[0] - 2 * r, image.shape[1] - 2 * r),
         )
-        yield (
+        yield ShapeNote(
             _("The output should have the same height and width as the image."),
             lambda: received.shape != image.shape,
         )
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    GaussianOneD,
+    Separate,
+    BlurSeparable,
+)

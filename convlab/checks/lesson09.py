@@ -18,8 +18,8 @@ import numpy as np
 from convlab.i18n import gettext as _
 
 from . import _oracles
-from ._core import ArrayExercise, Case, as_array, close, frozen
-from .lesson03 import MODES
+from ._core import ArrayExercise, Case, Hypothesis, ShapeNote, as_array, close, frozen
+from .shared import MODES
 
 __all__ = ["EdgeMap", "GradientMagnitude", "SobelGradients", "gradients"]
 
@@ -56,6 +56,12 @@ class SobelGradients(ArrayExercise):
     """``sobel_gradients(image) -> (gx, gy)``: Sobel, correlation, 'same', 'reflect'."""
 
     name = "sobel_gradients"
+    check_doc = """Check ``sobel_gradients(image) -> (gx, gy)`` (lesson 09), from scratch.
+
+    Correlation with convlab's Sobel kernels (``gx`` grows to the right,
+    ``gy`` downwards), 'same' output, 'reflect' border, not normalised.
+    Parameters, raises: as :func:`correlate_valid`.
+    """
     example = "sobel_gradients"
     arg_names = ("image",)
     guard_groups = ("conv",)
@@ -90,7 +96,7 @@ class SobelGradients(ArrayExercise):
     def hypotheses(self, case, expected):
         image = case.args[0]
         gx, gy = expected
-        yield (
+        yield Hypothesis(
             _(
                 "Your gx and gy are swapped: gx, the horizontal gradient, uses kx = "
                 "[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] and responds to changes from left to "
@@ -98,7 +104,7 @@ class SobelGradients(ArrayExercise):
             ),
             lambda: np.stack([gy, gx]),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Both gradients have the wrong sign: the kernels were flipped, which is what "
                 "convolution does. Flipping a derivative kernel by 180° changes its sign; "
@@ -107,38 +113,38 @@ class SobelGradients(ArrayExercise):
             ),
             lambda: -expected,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your gy has the wrong sign: here rows grow downwards, so gy > 0 where the "
                 "image gets brighter from top to bottom (ky = kx.T)."
             ),
             lambda: np.stack([gx, -gy]),
         )
-        yield (
+        yield Hypothesis(
             _("Your gx has the wrong sign: gx > 0 where the image gets brighter to the right."),
             lambda: np.stack([-gx, gy]),
         )
         if image.dtype == np.uint8:
-            yield (
-                "uint8-wrap",
+            yield Hypothesis(
                 _(
                     "Your gradients were computed in uint8 arithmetic: negative values "
                     "wrapped around modulo 256 (-1 became 255). Convert the image to float "
                     "(or a signed integer type) before taking differences."
                 ),
                 lambda: _wrapped(expected),
+                key="uint8-wrap",
             )
         for other in MODES:
             if other != "reflect":
-                yield (
-                    f"mode:{other}",
+                yield Hypothesis(
                     _(
                         "Your border is '{received}'; this exercise pads with 'reflect' "
                         "(OpenCV's default border), which makes no false edges at the border."
                     ).format(received=other),
                     lambda other=other: gradients(image, other),
+                    key=f"mode:{other}",
                 )
-        yield (
+        yield Hypothesis(
             _(
                 "Your gradients are divided by 8 (normalised); this exercise, like cv2.Sobel, "
                 "uses the kernels as they are."
@@ -156,16 +162,18 @@ class SobelGradients(ArrayExercise):
                 ),
             ),
         ):
-            yield message, lambda operator=operator: gradients(image, "reflect", operator)
+            yield Hypothesis(
+                message, lambda operator=operator: gradients(image, "reflect", operator)
+            )
 
     def shape_notes(self, case, expected, received):
         image = case.args[0]
         h, w = image.shape
-        yield (
+        yield ShapeNote(
             _("Return two arrays, (gx, gy), each with the image's shape."),
             lambda: received.shape in ((h, w), (1, h, w)),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "Those are 'valid' outputs: pad the image by 1 pixel on every side first, so "
                 "that gx and gy have the image's size."
@@ -178,6 +186,11 @@ class GradientMagnitude(ArrayExercise):
     """``gradient_magnitude(gx, gy)``: ``sqrt(gx**2 + gy**2)`` computed in floating point."""
 
     name = "gradient_magnitude"
+    check_doc = """Check ``gradient_magnitude(gx, gy)`` (lesson 09): ``sqrt(gx**2 + gy**2)`` in float.
+
+    Inputs may be float64, float32, int16 (``cv2.Sobel`` with ``CV_16S``) or
+    uint8.  Parameters, raises: as :func:`image_info`.
+    """
     example = "gradient_magnitude"
     arg_names = ("gx", "gy")
 
@@ -219,9 +232,12 @@ class GradientMagnitude(ArrayExercise):
         received = np.nan_to_num(received.astype(np.float64), nan=-1.0)
         rtol, atol = self.tolerance(case, expected)
         found = {}
-        for key, message, predict in self._all_hypotheses(case, expected, received):
+        for hypothesis in self.all_hypotheses(case, expected, received):
+            key, message = hypothesis.key or hypothesis.message, hypothesis.message
             try:
-                predicted = np.nan_to_num(np.asarray(predict(), dtype=np.float64), nan=-1.0)
+                predicted = np.nan_to_num(
+                    np.asarray(hypothesis.predict(), dtype=np.float64), nan=-1.0
+                )
             except Exception:  # noqa: BLE001 - a hypothesis that does not apply here
                 continue
             if close(predicted, expected, rtol, atol):
@@ -234,7 +250,7 @@ class GradientMagnitude(ArrayExercise):
     def hypotheses(self, case, expected):
         gx, gy = case.args
         fx, fy = gx.astype(np.float64), gy.astype(np.float64)
-        yield (
+        yield Hypothesis(
             _(
                 "Your magnitude is |gx| + |gy|, a cheap approximation that overestimates "
                 "diagonal edges by up to √2 ≈ 1.41 times. The exact magnitude is "
@@ -242,11 +258,10 @@ class GradientMagnitude(ArrayExercise):
             ),
             lambda: np.abs(fx) + np.abs(fy),
         )
-        yield (
-            _("Your result is gx² + gy²: the square root is missing."),
-            lambda: fx**2 + fy**2,
+        yield Hypothesis(
+            _("Your result is gx² + gy²: the square root is missing."), lambda: fx**2 + fy**2
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your magnitude is max(|gx|, |gy|): that ignores the smaller component. The "
                 "exact magnitude is sqrt(gx² + gy²) (np.hypot)."
@@ -260,13 +275,13 @@ class GradientMagnitude(ArrayExercise):
                     warnings.simplefilter("ignore")
                     return np.sqrt(gx * gx + gy * gy)
 
-            yield (
-                "integer-overflow",
+            yield Hypothesis(
                 _(
                     "gx² + gy² was computed in {dtype}, which overflowed: {dtype} holds at most "
                     "{limit}. Convert gx and gy to float64 before squaring."
                 ).format(dtype=gx.dtype, limit=np.iinfo(gx.dtype).max),
                 native,
+                key="integer-overflow",
             )
 
             def low_precision():
@@ -274,13 +289,13 @@ class GradientMagnitude(ArrayExercise):
                     warnings.simplefilter("ignore")
                     return np.hypot(gx, gy)
 
-            yield (
-                "low-precision",
+            yield Hypothesis(
                 _(
                     "np.hypot on two {dtype} arrays computes in {result}, which is not precise "
                     "enough. Convert gx and gy to float64 first."
                 ).format(dtype=gx.dtype, result=np.hypot(gx[:0], gy[:0]).dtype),
                 low_precision,
+                key="low-precision",
             )
 
 
@@ -288,6 +303,10 @@ class EdgeMap(ArrayExercise):
     """``edge_map(image, threshold)``: Sobel magnitude (reflect) > threshold, as a bool array."""
 
     name = "edge_map"
+    check_doc = """Check ``edge_map(image, threshold)`` (lesson 09): Sobel magnitude > threshold, bool.
+
+    Parameters, raises: as :func:`image_info`.
+    """
     example = "edge_map"
     arg_names = ("image", "threshold")
 
@@ -335,42 +354,42 @@ class EdgeMap(ArrayExercise):
         image, threshold = case.args
         gx, gy = gradients(image)
         magnitude = np.hypot(gx, gy)
-        yield (
+        yield Hypothesis(
             _("Your map uses >= threshold; an edge is where the magnitude is above it (>)."),
             lambda: magnitude >= threshold,
         )
-        yield (
+        yield Hypothesis(
             _("Your map is inverted: True should mark the edges, where the magnitude is large."),
             lambda: magnitude <= threshold,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your map thresholds |gx| + |gy|, not the magnitude sqrt(gx² + gy²): it marks "
                 "more diagonal edges than it should."
             ),
             lambda: np.abs(gx) + np.abs(gy) > threshold,
         )
-        yield (
+        yield Hypothesis(
             _("Your map uses only gx, so it misses horizontal edges; threshold the magnitude."),
             lambda: np.abs(gx) > threshold,
         )
-        yield (
+        yield Hypothesis(
             _("Your map uses only gy, so it misses vertical edges; threshold the magnitude."),
             lambda: np.abs(gy) > threshold,
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your gradients were zero padded: the border looks like an edge. Pad with "
                 "'reflect'."
             ),
             lambda: np.hypot(*gradients(image, "constant")) > threshold,
         )
-        yield (
+        yield Hypothesis(
             _("Your magnitude was divided by 8; use Sobel's kernels as they are."),
             lambda: magnitude / 8 > threshold,
         )
         if image.dtype == np.uint8:
-            yield (
+            yield Hypothesis(
                 _(
                     "Your gradients were computed in uint8 arithmetic: negative differences "
                     "wrapped around to large positive values. Convert the image to float first."
@@ -397,3 +416,12 @@ class EdgeMap(ArrayExercise):
                 "threshold?"
             ).format(dtype=received.dtype)
         return super().diagnose(case, expected, received, rtol, atol)
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    SobelGradients,
+    GradientMagnitude,
+    EdgeMap,
+)

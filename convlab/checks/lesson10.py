@@ -16,8 +16,8 @@ import numpy as np
 
 from convlab.i18n import gettext as _
 
-from ._core import ArrayExercise, Case, frozen
-from .lesson02 import _image
+from ._core import ArrayExercise, Case, Hypothesis, ShapeNote, frozen
+from .shared import random_image
 
 __all__ = ["BlockMean", "EnlargeNearest", "Pixelate", "block_means", "enlarged", "pixelated"]
 
@@ -140,12 +140,12 @@ class _BlockExercise(ArrayExercise):
                     w += 1
                 shape = (h, w) if channels is None else (h, w, channels)
                 dtype = (np.float64, np.float32, np.uint8)[(index + (channels or 0)) % 3]
-                cases.append(Case((_image(rng, shape, dtype), size)))
+                cases.append(Case((random_image(rng, shape, dtype), size)))
         # A block larger than the image, one row, whole blocks only, a larger RGB image.
-        cases.append(Case((_image(rng, (3, 2, 3), np.float64), 4)))
-        cases.append(Case((_image(rng, (1, 9), np.uint8), 2)))
-        cases.append(Case((_image(rng, (6, 9), np.float32), 3)))
-        cases.append(Case((_image(rng, (31, 20, 3), np.uint8), 4)))
+        cases.append(Case((random_image(rng, (3, 2, 3), np.float64), 4)))
+        cases.append(Case((random_image(rng, (1, 9), np.uint8), 2)))
+        cases.append(Case((random_image(rng, (6, 9), np.float32), 3)))
+        cases.append(Case((random_image(rng, (31, 20, 3), np.uint8), 4)))
         return cases
 
 
@@ -153,6 +153,13 @@ class BlockMean(_BlockExercise):
     """``block_mean(image, size)``: the mean of each block, partial edge blocks kept."""
 
     name = "block_mean"
+    check_doc = """Check ``block_mean(image, size)`` (lesson 10): area downsampling, from scratch.
+
+    The mean of each ``size x size`` block; partial blocks at the bottom and
+    right edges average the pixels they have, so the output is
+    ``(ceil(H / size), ceil(W / size)[, C])``.  Parameters, raises: as
+    :func:`correlate_valid`.
+    """
     example = "block_mean"
     guard_groups = ("conv", "resize")
 
@@ -171,7 +178,7 @@ class BlockMean(_BlockExercise):
 
     def hypotheses(self, case, expected):
         image, size = case.args
-        yield (
+        yield Hypothesis(
             _(
                 "Your blocks at the bottom or right edge are too dark: a partial block was "
                 "averaged as if its missing pixels were 0 (divided by size * size). Divide each "
@@ -179,7 +186,7 @@ class BlockMean(_BlockExercise):
             ),
             lambda: _zero_padded_means(image, size),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That is one pixel per block (the top-left one, image[::size, ::size]), not the "
                 "mean of the block. Keeping one pixel is the other way to shrink, and the one "
@@ -187,7 +194,7 @@ class BlockMean(_BlockExercise):
             ),
             lambda: _corner_pixels(image, size),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That is the centre pixel of each block, not the mean of the block. Keeping one "
                 "pixel is the other way to shrink (convlab.mosaic does it); this exercise asks "
@@ -195,11 +202,11 @@ class BlockMean(_BlockExercise):
             ),
             lambda: _centre_pixels(image, size),
         )
-        yield (
+        yield Hypothesis(
             _("That is the sum of each block, not its mean: divide by its number of pixels."),
             lambda: _block_sums(image, size),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your blocks are not size x size squares of neighbouring pixels: reshaping "
                 "(H, W) straight to (H // size, W // size, size, size) mixes pixels of different "
@@ -208,7 +215,7 @@ class BlockMean(_BlockExercise):
             lambda: _wrong_reshape(image, size),
         )
         if image.ndim == 3 and image.shape[2] > 1:
-            yield (
+            yield Hypothesis(
                 _(
                     "Your means mix the channels: each value averages all channels together. "
                     "Each channel is shrunk on its own."
@@ -220,7 +227,7 @@ class BlockMean(_BlockExercise):
         image, size = case.args
         h, w = image.shape[:2]
         rest = image.shape[2:]
-        yield (
+        yield ShapeNote(
             _(
                 "Your output drops the rows or columns at the bottom or right edge that do not "
                 "fill a whole block, as 'valid' pooling does. A mosaic must cover every pixel: "
@@ -230,14 +237,14 @@ class BlockMean(_BlockExercise):
             lambda: received.shape == (h // size, w // size, *rest),
         )
         if image.ndim == 3:
-            yield (
+            yield ShapeNote(
                 _(
                     "The channel axis is missing: a (H, W, C) image gives one small image per "
                     "channel, shape (ceil(H / size), ceil(W / size), C)."
                 ),
                 lambda: received.shape == expected.shape[:2],
             )
-        yield (
+        yield ShapeNote(
             _(
                 "That is the input's size: block_mean returns the small image, one value per "
                 "block (enlarging it back is the next exercise)."
@@ -250,6 +257,11 @@ class EnlargeNearest(_BlockExercise):
     """``enlarge_nearest(image, size)``: each pixel becomes a size x size block."""
 
     name = "enlarge_nearest"
+    check_doc = """Check ``enlarge_nearest(image, size)`` (lesson 10): each pixel a size x size block.
+
+    Library resizing is refused while `from_scratch` is true.  Parameters,
+    raises: as :func:`correlate_valid`.
+    """
     example = "enlarge_nearest"
     guard_groups = ("resize",)
 
@@ -267,14 +279,14 @@ class EnlargeNearest(_BlockExercise):
 
     def hypotheses(self, case, expected):
         image, size = case.args
-        yield (
+        yield Hypothesis(
             _(
                 "That repeats the whole image size x size times side by side (np.tile); each "
                 "pixel should become a size x size block instead (np.repeat along axes 0 and 1)."
             ),
             lambda: _tiled(image, size),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your index rounds i / size to the nearest pixel, so blocks are shifted by half "
                 "a block. Output pixel i comes from input pixel i // size (rounded down)."
@@ -286,15 +298,15 @@ class EnlargeNearest(_BlockExercise):
         image, size = case.args
         h, w = image.shape[:2]
         rest = image.shape[2:]
-        yield (
+        yield ShapeNote(
             _("Only the rows were enlarged: repeat along axis 1 (the columns) too."),
             lambda: received.shape == (h * size, w, *rest),
         )
-        yield (
+        yield ShapeNote(
             _("Only the columns were enlarged: repeat along axis 0 (the rows) too."),
             lambda: received.shape == (h, w * size, *rest),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "Your result is flat: np.repeat without `axis` flattens the array first. "
                 "Repeat along axis=0 and along axis=1."
@@ -302,7 +314,7 @@ class EnlargeNearest(_BlockExercise):
             lambda: received.ndim == 1,
         )
         if image.ndim == 3:
-            yield (
+            yield ShapeNote(
                 _(
                     "The channels were repeated too: only the two image axes grow; a colour "
                     "image keeps its C channels."
@@ -315,6 +327,12 @@ class Pixelate(ArrayExercise):
     """``pixelate(image, size, box=None)``: block means enlarged back, inside `box` only."""
 
     name = "pixelate"
+    check_doc = """Check ``pixelate(image, size, box=None)`` (lesson 10): block means enlarged back.
+
+    ``box = (top, left, bottom, right)`` limits the mosaic to that region,
+    blocks starting at its top-left corner.  Parameters, raises: as
+    :func:`correlate_valid`.
+    """
     example = "pixelate"
     arg_names = ("image", "size", "box")
     guard_groups = ("resize",)
@@ -337,7 +355,7 @@ class Pixelate(ArrayExercise):
         ]
 
     def hidden_cases(self, rng):
-        cases = [Case((_image(rng, (4, 7), np.float32), 1, (0, 0, 4, 7)))]
+        cases = [Case((random_image(rng, (4, 7), np.float32), 1, (0, 0, 4, 7)))]
         for index in range(16):
             size = int(rng.integers(1, 6))
             channels = (None, 3)[index % 2]
@@ -346,7 +364,7 @@ class Pixelate(ArrayExercise):
                 w += 1
             shape = (h, w) if channels is None else (h, w, channels)
             dtype = (np.float64, np.float32, np.uint8)[index % 3]
-            image = _image(rng, shape, dtype)
+            image = random_image(rng, shape, dtype)
             if index % 4 == 0:
                 cases.append(Case((image, size)))
                 continue
@@ -364,7 +382,7 @@ class Pixelate(ArrayExercise):
         box = rest[0] if rest else None
         h, w = image.shape[:2]
         top, left, bottom, right = box if box is not None else (0, 0, h, w)
-        yield (
+        yield Hypothesis(
             _(
                 "Your blocks follow the grid of the whole image, not of the box: pixelating the "
                 "whole image and copying the box out of it. Start the blocks at the box's "
@@ -372,41 +390,41 @@ class Pixelate(ArrayExercise):
             ),
             lambda: _copy_region(image, pixelated(image, size), box),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your box is read as (left, top, right, bottom). The box is (top, left, bottom, "
                 "right): rows first, like image[top:bottom, left:right]."
             ),
             lambda: pixelated(image, size, (left, top, right, bottom)),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "You pixelated the whole image; with a box, only image[top:bottom, left:right] changes."
             ),
             lambda: pixelated(image, size),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Outside the box your image is 0: start from a copy of the image "
                 "(image.copy()), not from np.zeros_like, and replace the box only."
             ),
             lambda: _copy_region(np.zeros(image.shape), pixelated(image, size, box), box),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your blocks take one pixel of the block (like convlab.mosaic) instead of the "
                 "block's mean: shrink with your block_mean."
             ),
             lambda: _region(image, size, box, _centre_pixels),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your blocks take one pixel of the block (the top-left one) instead of the "
                 "block's mean: shrink with your block_mean."
             ),
             lambda: _region(image, size, box, _corner_pixels),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "The partial blocks at the bottom or right edge of the region are too dark: "
                 "their means count missing pixels as 0. Use your block_mean, which averages "
@@ -418,7 +436,7 @@ class Pixelate(ArrayExercise):
     def shape_notes(self, case, expected, received):
         image, size, *_rest = case.args
         h, w = image.shape[:2]
-        yield (
+        yield ShapeNote(
             _(
                 "Your output is larger than the image: enlarging ceil(H / size) block rows "
                 "overshoots when size does not divide H. Crop the enlarged image back to the "
@@ -426,7 +444,7 @@ class Pixelate(ArrayExercise):
             ),
             lambda: received.shape[:2] == (-(-h // size) * size, -(-w // size) * size),
         )
-        yield (
+        yield ShapeNote(
             _(
                 "That is the small image: pixelate returns an image of the input's shape, "
                 "each block filled with its mean (enlarge it back)."
@@ -442,3 +460,12 @@ def _copy_region(background, source, box) -> np.ndarray:
     top, left, bottom, right = box
     out[top:bottom, left:right] = source[top:bottom, left:right]
     return out
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    BlockMean,
+    EnlargeNearest,
+    Pixelate,
+)

@@ -19,8 +19,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from convlab.i18n import gettext as _
+from convlab.i18n import ngettext
 
-from ._core import Call, Case, Exercise, ScalarExercise, Verdict, describe_kind, frozen
+from ._core import Call, Case, Exercise, Hypothesis, ScalarExercise, Verdict, describe_kind, frozen
 
 __all__ = ["FastestMethod", "MacsPerPixel", "TimeMedian", "FakeClock", "FakeFunction"]
 
@@ -32,6 +33,10 @@ class MacsPerPixel(ScalarExercise):
     """``macs_per_pixel(k, method)``: k * k for 'direct', 2 * k for 'separable'."""
 
     name = "macs_per_pixel"
+    check_doc = """Check ``macs_per_pixel(k, method) -> int`` (lesson 11), 'direct' or 'separable'.
+
+    Parameters, raises: as :func:`image_info`.
+    """
     example = "macs_per_pixel"
     arg_names = ("k", "method")
 
@@ -56,18 +61,17 @@ class MacsPerPixel(ScalarExercise):
     def hypotheses(self, case, expected):
         k, method = case.args
         if method == "direct":
-            yield (
+            yield Hypothesis(
                 _(
                     "For 'direct' you gave the separable count. A direct k x k filter "
                     "multiplies every one of its k * k taps with a pixel: k * k multiply-adds."
                 ),
                 2 * k,
             )
-            yield (
-                _("A k x k kernel has k * k taps, not k: each is one multiply-add per pixel."),
-                k,
+            yield Hypothesis(
+                _("A k x k kernel has k * k taps, not k: each is one multiply-add per pixel."), k
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "You counted the multiplications and the additions separately. A "
                     "multiply-add (MAC) is one of each: a k x k filter does k * k per pixel."
@@ -75,21 +79,21 @@ class MacsPerPixel(ScalarExercise):
                 2 * k * k - 1,
             )
         else:
-            yield (
+            yield Hypothesis(
                 _(
                     "For 'separable' you gave the direct count. A separable filter runs two "
                     "1-D passes of k taps each (a column, then a row): 2 * k multiply-adds."
                 ),
                 k * k,
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "That counts one 1-D pass only: a separable filter runs two, a column of k "
                     "taps and a row of k taps, so 2 * k multiply-adds per pixel."
                 ),
                 k,
             )
-            yield (
+            yield Hypothesis(
                 _(
                     "You counted the multiplications and the additions separately. A "
                     "multiply-add (MAC) is one of each: the two passes do 2 * k per pixel."
@@ -113,7 +117,11 @@ class FakeClock:
         return self.now
 
     def __repr__(self) -> str:
-        return _("<fake clock: moves only while fn runs>")
+        return f"<FakeClock now={self.now}>"
+
+    def student_text(self) -> str:
+        """How a check message names this object: in words, in the student's language."""
+        return _("a stand-in clock that moves only while fn runs")
 
 
 class FakeFunction:
@@ -146,8 +154,14 @@ class FakeFunction:
         return "result"
 
     def __repr__(self) -> str:
+        return f"<FakeFunction durations={self.durations}>"
+
+    def student_text(self) -> str:
+        """How a check message names this object: in words, in the student's language."""
         shown = ", ".join(f"{d:g}" for d in self.durations)
-        return _("<fake fn: its calls take {durations} s>").format(durations=shown)
+        return _("a stand-in function whose calls take {durations} s, one after the other").format(
+            durations=shown
+        )
 
 
 def _number(value) -> float | None:
@@ -166,6 +180,13 @@ class TimeMedian(Exercise):
     """``time_median(fn, *args, repeat=5, warmup=1, clock=time.perf_counter)``, fake clock."""
 
     name = "time_median"
+    check_doc = """Check ``time_median(fn, *args, repeat=5, warmup=1, clock=time.perf_counter)`` (lesson 11).
+
+    The check passes a fake clock and a fake `fn` whose calls advance it by
+    known durations: the function must call ``fn(*args)`` warmup + repeat
+    times, read the time with `clock` and return the median of the timed
+    runs, in seconds.  Parameters, raises: as :func:`image_info`.
+    """
     example = "time_median"
     arg_names = ("fn",)
 
@@ -214,7 +235,7 @@ class TimeMedian(Exercise):
     def _mistakes(self, case):
         fn, warmup, repeat, timed = self._plan(case)
         every = list(fn.durations[: warmup + repeat])
-        yield (
+        yield Hypothesis(
             _(
                 "That is the mean of the timed runs. One interrupted run pulls the mean up; "
                 "the median (the middle value once sorted) ignores it: statistics.median or "
@@ -222,40 +243,40 @@ class TimeMedian(Exercise):
             ),
             statistics.fmean(timed),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That is the fastest timed run (the minimum). This exercise asks for the "
                 "median, the typical run."
             ),
             min(timed),
         )
-        yield (
+        yield Hypothesis(
             _("That is the slowest timed run (the maximum); the median is the middle one."),
             max(timed),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "Your median includes the warm-up calls. Warm-up calls run before the clock "
                 "starts and are thrown away; take the median of the `repeat` timed runs only."
             ),
             statistics.median(every),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That is the mean of every call, warm-up included. Leave the warm-up calls out "
                 "and take the median of the timed runs."
             ),
             statistics.fmean(every),
         )
-        yield (
+        yield Hypothesis(
             _("That is the total time of the timed runs; return the median of the run times."),
             math.fsum(timed),
         )
-        yield (
+        yield Hypothesis(
             _("That is the median in milliseconds; return seconds, as the clock gives them."),
             1000 * statistics.median(timed),
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That is the last run's time only: keep every timed run's duration in a list "
                 "and return their median."
@@ -269,9 +290,9 @@ class TimeMedian(Exercise):
         if value is None or fn.calls != len(fn.durations):
             return {}
         return {
-            message: (_same(value, predicted), message)
-            for message, predicted in self._mistakes(case)
-            if not _same(predicted, expected)
+            mistake.message: (_same(value, mistake.predict), mistake.message)
+            for mistake in self._mistakes(case)
+            if not _same(mistake.predict, expected)
         }
 
     def judge(self, case, expected, call: Call) -> Verdict | None:
@@ -352,7 +373,17 @@ class _Rows(list):
         return [dict(row) for row in self.original]
 
     def __repr__(self) -> str:
-        return _("<{n} rows: method, kernel_size, median_s, ratio_to_opencv>").format(n=len(self))
+        return f"<_Rows {len(self)}>"
+
+    def student_text(self) -> str:
+        """How a check message names this object: in words, in the student's language."""
+        return ngettext(
+            "a table of {n} row (a list of dicts with the keys method, kernel_size, median_s "
+            "and ratio_to_opencv)",
+            "a table of {n} rows (a list of dicts with the keys method, kernel_size, median_s "
+            "and ratio_to_opencv)",
+            len(self),
+        ).format(n=len(self))
 
 
 def _row(method, k, seconds, baseline_seconds):
@@ -400,6 +431,13 @@ class FastestMethod(Exercise):
     """``fastest_method(rows, k)``: the name of the fastest measured method at kernel size k."""
 
     name = "fastest_method"
+    check_doc = """Check ``fastest_method(rows, k) -> str`` (lesson 11).
+
+    `rows` are dicts like ``convlab bench``'s (``method``, ``kernel_size``,
+    ``median_s``, ``ratio_to_opencv``); the answer is the method with the
+    smallest measured ``median_s`` at kernel size `k` (NaN: not measured).
+    Parameters, raises: as :func:`image_info`.
+    """
     example = "fastest_method"
     arg_names = ("rows", "k")
 
@@ -452,20 +490,20 @@ class FastestMethod(Exercise):
         table, k = case.args
         rows = table.rows()
         here = _at(rows, k)
-        yield (
+        yield Hypothesis(
             _(
                 "That is the slowest method at this kernel size: the fastest has the smallest median_s."
             ),
             lambda: max(_measured(here), key=lambda r: r["median_s"])["method"],
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That method is the fastest of the whole table, at another kernel size. Compare "
                 "only the rows whose kernel_size is k."
             ),
             lambda: min(_measured(rows), key=lambda r: r["median_s"])["method"],
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That method has no measurement at k (its median_s is NaN), and NaN breaks "
                 "comparisons: min() and np.argmin can return it. Leave out rows whose time "
@@ -473,7 +511,7 @@ class FastestMethod(Exercise):
             ),
             lambda: min(here, key=lambda r: r["median_s"])["method"],
         )
-        yield (
+        yield Hypothesis(
             _(
                 "That method has no measurement at k (its median_s is NaN), and NaN breaks "
                 "comparisons: min() and np.argmin can return it. Leave out rows whose time "
@@ -481,7 +519,7 @@ class FastestMethod(Exercise):
             ),
             lambda: here[int(np.argmin([r["median_s"] for r in here]))]["method"],
         )
-        yield (
+        yield Hypothesis(
             _(
                 "You compared ratio_to_opencv. The ratios divide by two different baselines "
                 "(cv2.filter2D for 2-D methods, cv2.GaussianBlur for separable ones), so they "
@@ -497,9 +535,10 @@ class FastestMethod(Exercise):
         if call.error is not None or not isinstance(call.value, str):
             return {}
         found = {}
-        for message, predict in self._mistakes(case):
+        for mistake in self._mistakes(case):
+            message = mistake.message
             try:
-                predicted = predict()
+                predicted = mistake.predict()
             except Exception:  # noqa: BLE001 - a mistake that cannot happen on this case
                 continue
             if predicted == expected:
@@ -537,3 +576,12 @@ class FastestMethod(Exercise):
                 kind=describe_kind(value)
             )
         )
+
+
+#: This lesson's exercises, in the order the lesson introduces them: the checks
+#: of ``convlab.checks`` (functions, ``REGISTRY``) are made from this tuple.
+EXERCISES = (
+    MacsPerPixel,
+    TimeMedian,
+    FastestMethod,
+)

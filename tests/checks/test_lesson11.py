@@ -327,3 +327,38 @@ def test_lesson11_checks_never_import_tensorflow():
     )
     assert result.returncode == 0, result.stderr
     assert "LOADED []" in result.stdout
+
+
+# -- messages name the stand-ins in words, not with Python reprs --------------------
+
+
+def _times_without_warmup(fn, *args, repeat=5, warmup=1, clock=None):
+    times = []
+    for _i in range(repeat):
+        start = clock()
+        fn(*args)
+        times.append(clock() - start)
+    return sorted(times)[len(times) // 2]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ja"])
+@pytest.mark.parametrize(
+    ("check", "wrong"),
+    [
+        ("time_median", _times_without_warmup),
+        ("fastest_method", lambda rows, k: rows),
+        ("fastest_method", lambda rows, k: print),
+    ],
+)
+def test_messages_describe_the_stand_ins_in_words(language, check, wrong):
+    from convlab.i18n import set_language
+
+    set_language(language)
+    try:
+        with pytest.raises(convlab.checks.CheckFailed) as failed:
+            convlab.checks.REGISTRY[check](wrong)
+    finally:
+        set_language("en")
+    message = str(failed.value)
+    for leak in ("FakeFunction", "FakeClock", "_Rows", " at 0x", "<"):
+        assert leak not in message, (leak, message)

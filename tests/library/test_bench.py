@@ -74,8 +74,88 @@ def test_table_reports_both_targets():
     ]
     info = {"image": "test", "machine": "m", "versions": "v", "threads": "t"}
     table = bench.format_table(rows, info)
-    assert "numpy / opencv-filter2d <= 12x at 7x7: 7x7: 6.0x met" in table
-    assert "numpy-separable / opencv-gaussianblur <= 8x: 7x7: 20.0x NOT met" in table
+    assert "NumPy, one step per tap / OpenCV filter2D at most 12× at 7×7: 7×7: 6.0× met" in table
+    assert (
+        "NumPy, two 1-D passes (separable) / OpenCV GaussianBlur (separable) at most 8×: "
+        "7×7: 20.0× not met"
+    ) in table
+
+
+def _table_rows():
+    return [
+        {
+            "method": name,
+            "kernel_size": size,
+            "median_s": seconds * size,
+            "ratio_to_opencv": ratio,
+            "extrapolated": name == "loops",
+            "max_abs_error": 1e-6,
+        }
+        for size in (3, 7)
+        for name, seconds, ratio in [
+            ("loops", 0.9, 300.0),
+            ("numpy", 0.006, 6.0),
+            ("opencv-filter2d", 0.001, 1.0),
+            ("lesson-02", 0.01, None),
+        ]
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ja"])
+def test_table_is_in_the_notebooks_language_and_aligned_by_display_width(language):
+    from convlab.i18n import display_width, set_language, times
+
+    info = {"image": "test", "machine": "m", "versions": "v", "threads": "t"}
+    set_language(language)
+    try:
+        table = bench.format_table(_table_rows(), info)
+        names = [bench.display_name(m) for m in ("loops", "numpy", "opencv-filter2d", "lesson-02")]
+        ratio = times(6.0)
+    finally:
+        set_language("en")
+    lines = table.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(names[0])) - 1
+    block = lines[start : start + 5]  # header and the four methods
+    # Every row's last cell ends in the same display column: right-aligned.
+    ends = {display_width(line) for line in block}
+    assert len(ends) == 1, block
+    for name in names:
+        assert any(line.startswith(name) for line in block), (name, block)
+    assert f"({ratio})" in table
+    assert " (x" not in table and "x ratio" not in table
+    if language != "en":
+        for english in ("Targets (reported, not enforced)", "NOT met", "method  ", "Largest error"):
+            assert english not in table, english
+
+
+def test_display_names_are_translated_and_unknown_ids_kept():
+    from convlab.i18n import set_language
+
+    set_language("ja")
+    try:
+        translated = {m.name: bench.display_name(m.name) for m in bench.METHODS}
+    finally:
+        set_language("en")
+    assert translated["loops"] != "Python loops"
+    assert bench.display_name("no-such-method") == "no-such-method"
+    with pytest.raises(TypeError, match="method id"):
+        bench.display_name(3)
+
+
+def test_plot_labels_only_the_measured_kernel_sizes():
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    axes = Figure().subplots()
+    bench.plot_times(_table_rows(), axes)
+    figure = axes.figure
+    figure.canvas.draw() if hasattr(figure.canvas, "draw") else None
+    labels = [t.get_text() for t in axes.get_xticklabels() if t.get_text()]
+    minor = [t.get_text() for t in axes.get_xticklabels(minor=True) if t.get_text()]
+    assert labels == ["3", "7"]
+    assert minor == []
+    legend = [line.get_label() for line in axes.get_lines()]
+    assert bench.display_name("numpy") in legend
 
 
 @pytest.mark.parametrize(

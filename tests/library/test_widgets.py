@@ -38,6 +38,10 @@ def explorers():
         "border image": widgets.border_mode_explorer(np.zeros((16, 16)), pad_width=3),
         "mosaic": widgets.mosaic_explorer(np.random.default_rng(0).random((24, 30, 3))),
         "aliasing": widgets.aliasing_explorer(np.random.default_rng(0).random((32, 32))),
+        "stride": widgets.stride_explorer(9),
+        "pooling": widgets.pooling_explorer(np.random.default_rng(0).random((24, 30, 3))),
+        "conv2d": widgets.conv2d_explorer(np.random.default_rng(0).random((24, 30, 3))),
+        "depthwise": widgets.depthwise_explorer(np.random.default_rng(0).random((24, 30, 3))),
     }
 
 
@@ -230,8 +234,8 @@ def test_mosaic_explorer_draws_every_state_with_translated_option_labels():
 
 def test_mosaic_blur_with_zero_borders_darkens_the_edge_blocks_only():
     white = np.ones((16, 16))
-    zeros = widgets._shrink(white, 2, "mean", "constant")
-    mirrored = widgets._shrink(white, 2, "mean", "reflect")
+    zeros = widgets.mosaic._shrink(white, 2, "mean", "constant")
+    mirrored = widgets.mosaic._shrink(white, 2, "mean", "reflect")
     assert zeros[0, 0] < 0.9 and np.isclose(zeros[4, 4], 1.0)
     np.testing.assert_allclose(mirrored, 1.0)
 
@@ -256,3 +260,52 @@ def test_aliasing_explorer_block_mean_matches_convlab_and_blur_removes_false_rin
         return small[(r > 20) & (r < 64)].std()
 
     assert outer_spread("blur") < outer_spread("subsample") / 5
+
+
+# -- the static picture (GitHub, nbviewer, a PDF export) ----------------------
+
+
+def _legend_over_data_explorer():
+    """Like lesson 08's: two curves filling the axes, a small legend that lands on them."""
+
+    def render(sigma):
+        fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), layout="constrained")
+        x = np.arange(-10, 11)
+        for name, width in (("right: exp(-x² / (2σ²))", sigma), ("buggy", sigma * 1.4)):
+            axes[0].plot(x, np.exp(-(x**2) / (2 * width**2)), marker=".", label=name)
+        axes[0].legend(fontsize=7)
+        for ax in axes[1:]:
+            ax.imshow(np.zeros((4, 4)))
+            ax.set_title("image", fontsize=6)
+        return fig
+
+    return widgets.Explorer(render, {"sigma": widgets.Control("σ", 2, low=1, high=6)})
+
+
+@pytest.mark.parametrize("name", [*sorted(explorers()), "legend over data"])
+def test_static_picture_is_readable(name):
+    from convlab.widgets.core import MIN_FONT_POINTS, STATIC_DPI, _hides_data, _labels
+
+    explorer = _legend_over_data_explorer() if name == "legend over data" else explorers()[name]
+    fig = widgets.make_readable(explorer.figure())
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    sizes = {t.get_text(): t.get_fontsize() for t in _labels(fig)}
+    assert sizes, "the figure has no labels to check"
+    assert min(sizes.values()) >= MIN_FONT_POINTS, sizes
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            assert not _hides_data(ax, legend, renderer), name
+    # The PNG every viewer without a kernel shows is drawn at STATIC_DPI.
+    png = explorer.png()
+    width = int.from_bytes(png[16:20], "big")
+    assert width == pytest.approx(fig.get_figwidth() * STATIC_DPI, abs=2)
+
+
+def test_a_legend_hiding_data_is_moved_below_its_axes():
+    fig = widgets.make_readable(_legend_over_data_explorer().figure())
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend_box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend_box.y1 <= ax.get_window_extent().y0
