@@ -96,7 +96,7 @@ def _entry(message: Message):
             + ", ".join("{" + n + "}" for n in sorted(names))
             + " (filled in by .format())."
         )
-    if any(f.endswith(("widgets.py", "plotting.py")) for f in files):
+    if any(f.endswith(("widgets.py", "plotting.py")) or "/widgets/" in f for f in files):
         comments.append("Shown in a figure or a widget: keep it short.")
     entry.comment = "\n".join(dict.fromkeys(comments))
     return entry

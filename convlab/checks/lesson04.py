@@ -120,8 +120,8 @@ class ConvOutputSize(ScalarExercise):
             )
             yield Hypothesis(
                 _(
-                    "For 'same' you returned n, as with stride 1. With a stride, 'same' keeps "
-                    "every stride-th position: ceil(n / stride) of them."
+                    "For 'same' you returned n, as with stride 1. With a stride, 'same' has "
+                    "ceil(n / stride) positions, one every stride pixels."
                 ),
                 n,
             )

@@ -220,8 +220,7 @@ class Separate(Exercise):
         yield Hypothesis(
             _(
                 "The SVD's u[:, 0] and vt[0] have length 1, so their outer product is the "
-                "kernel divided by its largest singular value s[0]. Multiply them by √s[0] "
-                "each (or one of them by s[0])."
+                "kernel divided by its largest singular value s[0]: the scale s[0] is missing."
             ),
             kernel / s[0],
             key="unit-vectors",
@@ -229,7 +228,7 @@ class Separate(Exercise):
         yield Hypothesis(
             _(
                 "Both vectors were multiplied by s[0], so their product is s[0] times too "
-                "large: multiply each by √s[0], or only one of them by s[0]."
+                "large: the scale s[0] belongs to the product, not to each vector."
             ),
             kernel * s[0],
             key="twice-scaled",
