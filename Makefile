@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.convlab-installed
 # The course's languages are the folders of course/locales holding catalogs
-# (convlab/build/catalogs.py); LANGS= restricts a build, e.g. make build LANGS=en,es.
+# (convlab/coursebuild/catalogs.py); LANGS= restricts a build, e.g. make build LANGS=en,es.
 LANGS  ?=
 LANG_OPT := $(if $(LANGS),--lang $(LANGS))
 # nbgrader runs `alembic` from PATH: put the environment's scripts first.

@@ -116,7 +116,7 @@ def class_report(course: Path, lesson: str, db_url: str | None = None) -> ClassR
     import nbformat
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .command import course_lesson, nbgrader_env, resolve_db_url
+    from .coursedir import course_lesson, nbgrader_env, resolve_db_url
 
     course = course_lesson(course, lesson)
     language = detect_language(course)
@@ -269,7 +269,7 @@ def _write_png(course: Path, report: ClassReport) -> Path:
 
 
 def report_cli(args) -> int:
-    from .command import course_from_args
+    from .coursedir import course_from_args
 
     course = course_from_args(args)
     try:

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from convlab.build.course import check_stale
-from convlab.build.lessons import LessonError, discover
+from convlab.coursebuild.course import check_stale
+from convlab.coursebuild.lessons import LessonError, discover
 
 from .conftest import LANGUAGES, LESSONS, ROOT, SLUGS, built_notebook
 
@@ -172,7 +172,7 @@ def test_hidden_test_cells_of_release_notebooks_produce_no_output(language, slug
 
 
 def test_a_test_cell_docstring_becomes_a_comment():
-    from convlab.build.notebooks import docstring_as_comment
+    from convlab.coursebuild.notebooks import docstring_as_comment
 
     source = '"""Check that it works\non two lines."""\n### BEGIN HIDDEN TESTS\nrun(f)\n### END HIDDEN TESTS'
     assert docstring_as_comment(source) == (
@@ -208,8 +208,8 @@ def test_building_one_language_keeps_the_other_columns_of_the_readme(tmp_course)
     """`convlab build --lang fr` must not drop the README columns of the other languages."""
     import polib
 
-    from convlab.build import catalogs
-    from convlab.build.course import README_END, README_START, _readme_with_lessons
+    from convlab.coursebuild import catalogs
+    from convlab.coursebuild.course import README_END, README_START, _readme_with_lessons
 
     lessons = discover(tmp_course)
     catalogs.update(lessons, ["es", "fr"], tmp_course, name=None)

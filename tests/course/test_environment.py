@@ -42,8 +42,8 @@ def test_binder_post_build_installs_convlab_and_builds_the_course():
 
 def test_every_course_language_has_its_jupyterlab_language_pack():
     """Languages come from course/locales; each (but English) brings JupyterLab's menus."""
-    from convlab.build.catalogs import languages
-    from convlab.build.languages import language_pack
+    from convlab.coursebuild.catalogs import languages
+    from convlab.coursebuild.languages import language_pack
 
     packs = {name for name in _pyproject() if name.startswith("jupyterlab-language-pack-")}
     wanted = {language_pack(x).lower() for x in languages(ROOT) if x != "en"}

@@ -11,6 +11,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from ..grading.coursedir import repo_root
+
 __all__ = ["Lesson", "CodeMessage", "ROLES", "discover", "repo_root", "LessonError"]
 
 #: The function lesson code wraps its human-readable strings in (see convlab.i18n.tr).
@@ -26,11 +28,6 @@ _GRADE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 class LessonError(ValueError):
     """A lesson source breaks the format described in docs/ARCHITECTURE.md."""
-
-
-def repo_root() -> Path:
-    """The repository root (the folder holding ``course/`` and ``convlab/``)."""
-    return Path(__file__).resolve().parents[2]
 
 
 @dataclasses.dataclass(frozen=True)
