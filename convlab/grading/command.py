@@ -187,7 +187,7 @@ def _write_csv(
         writer.writeheader()
         assignment = gb.find_assignment(lesson)
         for result in results:
-            row = dict.fromkeys(CSV_COLUMNS, "")
+            row: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
             row.update(
                 assignment=lesson, duedate=assignment.duedate or "", student_id=result.student
             )

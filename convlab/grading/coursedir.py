@@ -122,7 +122,7 @@ def course_from_args(args: argparse.Namespace) -> Path:
     if args.course_dir:
         return Path(args.course_dir)
     if args.lang:
-        return repo_root() / "course" / args.lang
+        return repo_root() / "course" / str(args.lang)
     if (Path.cwd() / "nbgrader_config.py").exists():
         return Path.cwd()
     return repo_root() / "course" / "en"
