@@ -431,8 +431,9 @@ def _run_dask(course, lesson, students, scheduler, db_url, sandbox):
         from distributed import as_completed as dask_completed
     except ImportError as exc:
         raise ValueError(
-            f"`--scheduler` needs Dask distributed, which is not installed: "
-            f"pip install 'convlab[{GRADING_SCALE_EXTRA}]' (or pip install distributed)"
+            f"`--scheduler` needs Dask distributed, which is not installed: install the "
+            f"{GRADING_SCALE_EXTRA!r} extra (pip install -e '.[{GRADING_SCALE_EXTRA}]' "
+            f"in the convlab repository)"
         ) from exc
 
     import uuid

@@ -91,7 +91,8 @@ def resolve_db_url(course: Path, db_url: str | None = None) -> str:
     if _dialect(url) == "postgresql" and importlib.util.find_spec("psycopg") is None:
         raise ValueError(
             f"a PostgreSQL gradebook needs the psycopg driver, which is not installed: "
-            f"pip install 'convlab[{GRADING_SCALE_EXTRA}]' (or pip install 'psycopg[binary]')"
+            f"install the {GRADING_SCALE_EXTRA!r} extra (pip install -e "
+            f"'.[{GRADING_SCALE_EXTRA}]' in the convlab repository)"
         )
     return url
 
