@@ -2,13 +2,20 @@
 #   make lab    creates the environment if needed, builds if needed, starts JupyterLab
 #   make test   creates the environment if needed, runs every test
 # Needs only Python 3.11 and pip.
+#
+# Two install levels, one stamp each: a student's (pip install -e ., what the
+# lessons need) and a developer's (pip install -e '.[test,grading-scale]': test
+# tools, PostgreSQL and Dask for grading past one machine). The developer's
+# includes the student's, so `make lab` after `make test` installs nothing.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.convlab-installed
+# Developer install (make test, make lint); LAB_STAMP: student install (make lab, build ...).
+STAMP  := $(VENV)/.convlab-installed-dev
+LAB_STAMP := $(VENV)/.convlab-installed-lab
 # The course's languages are the folders of course/locales holding catalogs
-# (convlab/build/catalogs.py); LANGS= restricts a build, e.g. make build LANGS=en,es.
+# (convlab/coursebuild/catalogs.py); LANGS= restricts a build, e.g. make build LANGS=en,es.
 LANGS  ?=
 LANG_OPT := $(if $(LANGS),--lang $(LANGS))
 # nbgrader runs `alembic` from PATH: put the environment's scripts first.
@@ -29,11 +36,12 @@ help:
 	@echo ""
 	@echo "make lab          start JupyterLab on the course (installs and builds if needed)"
 	@echo "make test         run every test (installs if needed)"
-	@echo "make env          only create the environment in $(VENV)/ (pip install -e '.[test]')"
+	@echo "make env          only create the student environment in $(VENV)/ (pip install -e .);"
+	@echo "                  make test and make lint add the developer's: pip install -e '.[test,grading-scale]'"
 	@echo "make build        rebuild course/<lang>/ from course/lessons and course/locales"
 	@echo "make check-build  fail if a built notebook differs from a fresh build (slow)"
 	@echo "make i18n         refresh translation catalogs after editing a lesson"
-	@echo "make lint         ruff check and ruff format --check"
+	@echo "make lint         ruff check, ruff format --check and mypy (convlab/)"
 	@echo "make bench        run the speed benchmark (table + plot in bench-results/)"
 	@echo "make lab LAB_LOCALE=es_ES   JupyterLab's menus in Spanish (ja_JP: Japanese)"
 	@echo "make formgrader LANG=es   instructors: JupyterLab with nbgrader's formgrader in course/es/"
@@ -42,19 +50,27 @@ help:
 	@echo "The environment's commands: $(VENV)/bin/convlab, $(VENV)/bin/jupyter, $(VENV)/bin/python ..."
 	@echo "or activate it first: 'source $(VENV)/bin/activate'."
 
-env: $(STAMP)
+env: $(LAB_STAMP)
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[test]"
-	touch $(STAMP)
 
-build: $(STAMP)
+# The student's install; already there when the developer's is up to date.
+$(LAB_STAMP): pyproject.toml | $(BIN)/python
+	@if [ $(STAMP) -nt pyproject.toml ]; then echo "make: the developer install includes the student's"; \
+	else $(BIN)/python -m pip install -e . || exit 1; fi
+	touch $(LAB_STAMP)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e ".[test,grading-scale]"
+	touch $(STAMP) $(LAB_STAMP)
+
+build: $(LAB_STAMP)
 	$(BIN)/convlab build $(LANG_OPT)
 
-check-build: $(STAMP)
+check-build: $(LAB_STAMP)
 	$(BIN)/convlab build --check $(LANG_OPT)
 
 # make lab LAB_LOCALE=es_ES (or ja_JP): JupyterLab's own menus in that language
@@ -64,7 +80,7 @@ LAB_SETTINGS := $(abspath $(VENV))/lab-settings/$(LAB_LOCALE)
 
 # `build --up-to-date` compares content hashes recorded by the last build (well
 # under a second); only when something changed does the course get rebuilt.
-lab: $(STAMP)
+lab: $(LAB_STAMP)
 	@$(BIN)/convlab build --up-to-date $(LANG_OPT) >/dev/null || $(BIN)/convlab build $(LANG_OPT)
 	@if [ -n "$(LAB_LOCALE)" ]; then \
 		mkdir -p "$(LAB_SETTINGS)/@jupyterlab/translation-extension"; \
@@ -76,7 +92,7 @@ lab: $(STAMP)
 
 # Instructors: nbgrader's formgrader needs the server to start in one course directory.
 LANG_DIR = course/$(or $(filter-out C C.UTF-8 POSIX,$(firstword $(subst ., ,$(subst _, ,$(LANG))))),en)
-formgrader: $(STAMP)
+formgrader: $(LAB_STAMP)
 	@test -f $(LANG_DIR)/nbgrader_config.py || { echo "no course directory $(LANG_DIR): use LANG=en, es or ja"; exit 1; }
 	@$(if $(ROOT_FLAG),echo "make formgrader: $(ROOT_NOTE)")
 	@echo "make formgrader: JupyterLab in $(LANG_DIR); open Nbgrader > Formgrader."
@@ -89,15 +105,16 @@ test: $(STAMP)
 		tests convlab $(wildcard course/*/source); \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-i18n: $(STAMP)
+i18n: $(LAB_STAMP)
 	$(BIN)/convlab i18n update
 	$(BIN)/convlab i18n check
 
 lint: $(STAMP)
 	$(BIN)/ruff check convlab tests
 	$(BIN)/ruff format --check convlab tests
+	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(LAB_STAMP)
 	$(BIN)/convlab bench
 
 clean:

@@ -30,7 +30,7 @@ __all__ = ["main"]
 def _languages(value: str | None) -> list[str]:
     """The languages named in `value`, or the course's (those with catalogs in course/locales)."""
     if not value:
-        from .build.catalogs import languages
+        from .coursebuild.catalogs import languages
 
         return languages()
     langs = [x.strip() for x in value.split(",") if x.strip()]
@@ -40,7 +40,7 @@ def _languages(value: str | None) -> list[str]:
 def _cmd_build(args) -> int:
     langs = _languages(args.lang)
     if args.up_to_date:  # fast: hashes only, no import of nbformat or nbgrader
-        from .build import manifest
+        from .coursebuild import manifest
 
         changed = manifest.differences(langs)
         for line in changed[:20]:
@@ -50,8 +50,8 @@ def _cmd_build(args) -> int:
             return 1
         print("The built course matches its sources (hashes recorded by the last build).")
         return 0
-    from .build import course
-    from .build.notebooks import TranslationError
+    from .coursebuild import course
+    from .coursebuild.notebooks import TranslationError
 
     try:
         if args.preview:
@@ -76,8 +76,8 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_i18n(args) -> int:
-    from .build import catalogs, languages, library_catalogs
-    from .build.lessons import discover
+    from .coursebuild import catalogs, languages, library_catalogs
+    from .coursebuild.lessons import discover
 
     if args.action == "init":
         if not args.language:
@@ -111,7 +111,7 @@ def _cmd_i18n(args) -> int:
 
 def _report(lessons, langs: list[str]) -> int:
     """`convlab i18n check`: statistics per language and lesson, then every problem."""
-    from .build import catalogs, library_catalogs
+    from .coursebuild import catalogs, library_catalogs
 
     stats = catalogs.statistics(lessons, langs)
     library = library_catalogs.statistics(langs)

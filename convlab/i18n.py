@@ -65,7 +65,7 @@ def available_languages() -> tuple[str, ...]:
 
 #: Languages of the library's messages (English plus one per ``convlab/locales/<lang>/``).
 #: The course's languages are those with catalogs under ``course/locales``
-#: (:func:`convlab.build.catalogs.languages`); adding one means adding catalogs only.
+#: (:func:`convlab.coursebuild.catalogs.languages`); adding one means adding catalogs only.
 LANGUAGES = available_languages()
 
 

@@ -35,7 +35,16 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-__all__ = ["grade", "GradeResult", "grade_cli", "nbgrader_env", "CSV_COLUMNS"]
+from .coursedir import (
+    GRADING_SCALE_EXTRA,
+    course_from_args,
+    course_lesson,
+    is_sqlite,
+    nbgrader_env,
+    resolve_db_url,
+)
+
+__all__ = ["grade", "GradeResult", "grade_cli", "CSV_COLUMNS"]
 
 #: Columns of ``grades-<lesson>.csv``: nbgrader's export columns, then ours.
 CSV_COLUMNS = [
@@ -73,59 +82,6 @@ class GradeResult:
     timeouts: int = 0
     #: The machine that graded it (Dask), else "".
     host: str = ""
-
-
-def nbgrader_env() -> dict[str, str]:
-    """Environment for nbgrader: this interpreter's scripts first on PATH
-    (nbgrader runs `alembic` from PATH), TensorFlow's C++ logs silenced."""
-    bindir = str(Path(sys.executable).parent)
-    return dict(
-        os.environ,
-        PATH=os.pathsep.join([bindir, os.environ.get("PATH", "")]),
-        TF_CPP_MIN_LOG_LEVEL="2",
-        PYTHONWARNINGS="ignore",
-    )
-
-
-def default_db_url(course: Path) -> str:
-    # SQLite waits up to 120 s for a lock held by another worker.
-    return f"sqlite:///{course / 'gradebook.db'}?timeout=120"
-
-
-def configured_db_url(course: Path) -> str | None:
-    """``c.CourseDirectory.db_url`` from the course's ``nbgrader_config.py``, if it sets one."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    if "CourseDirectory" in config and "db_url" in config.CourseDirectory:
-        return str(config.CourseDirectory.db_url) or None
-    return None
-
-
-def resolve_db_url(course: Path, db_url: str | None = None) -> str:
-    """The gradebook to use: `db_url` (``--db``), else the course configuration's
-    ``db_url``, else SQLite ``gradebook.db`` in the course (never overriding a configured one)."""
-    return db_url or configured_db_url(course) or default_db_url(course)
-
-
-def _is_sqlite(db_url: str) -> bool:
-    return db_url.split(":", 1)[0].split("+", 1)[0] == "sqlite"
-
-
-def course_lesson(course: Path, lesson: str) -> Path:
-    """`course` resolved, after checking it is an nbgrader course directory with `lesson`.
-
-    Raises ValueError saying what is missing (and which lessons there are).
-    """
-    course = Path(course).resolve()
-    if not (course / "nbgrader_config.py").exists():
-        raise ValueError(f"{course} is not an nbgrader course directory (no nbgrader_config.py)")
-    if not (course / "source" / lesson).is_dir():
-        known = sorted(p.name for p in (course / "source").glob("*") if p.is_dir())
-        raise ValueError(
-            f"no lesson {lesson!r} in {course / 'source'}; lessons: {', '.join(known)}"
-        )
-    return course
 
 
 def _digest(folder: Path) -> str:
@@ -320,7 +276,7 @@ def _write_csv(
         writer.writeheader()
         assignment = gb.find_assignment(lesson)
         for result in results:
-            row = dict.fromkeys(CSV_COLUMNS, "")
+            row: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
             row.update(
                 assignment=lesson, duedate=assignment.duedate or "", student_id=result.student
             )
@@ -563,8 +519,12 @@ def _run_dask(course, lesson, students, scheduler, db_url, sandbox):
     try:
         from distributed import Client
         from distributed import as_completed as dask_completed
-    except ImportError as exc:  # pragma: no cover - distributed is in the environment
-        raise ValueError("`--scheduler` needs Dask distributed (pip install distributed)") from exc
+    except ImportError as exc:
+        raise ValueError(
+            f"`--scheduler` needs Dask distributed, which is not installed: install the "
+            f"{GRADING_SCALE_EXTRA!r} extra (pip install -e '.[{GRADING_SCALE_EXTRA}]' "
+            f"in the convlab repository)"
+        ) from exc
 
     import uuid
 
@@ -583,7 +543,7 @@ def _run_dask(course, lesson, students, scheduler, db_url, sandbox):
         if not workers:
             client.wait_for_workers(1, timeout=120)
             workers = client.scheduler_info().get("workers", {})
-        if _is_sqlite(db_url):
+        if is_sqlite(db_url):
             remote = sorted(
                 {w.get("host", "") for w in workers.values()} - {"127.0.0.1", "localhost", "::1"}
             )
@@ -668,19 +628,6 @@ def _run_workers(course, lesson, students, jobs, db_url, sandbox):
                 "log": "ERROR: the grading worker process died while grading this submission",
             }
         isolated = isolated or broken
-
-
-def course_from_args(args) -> Path:
-    """``--course-dir``, else ``course/<--lang>``, else the course directory we are in, else en."""
-    from ..build.lessons import repo_root
-
-    if args.course_dir:
-        return Path(args.course_dir)
-    if args.lang:
-        return repo_root() / "course" / args.lang
-    if (Path.cwd() / "nbgrader_config.py").exists():
-        return Path.cwd()
-    return repo_root() / "course" / "en"
 
 
 def grade_cli(args) -> int:

@@ -235,7 +235,7 @@ def class_report(course: Path, lesson: str, db_url: str | None = None) -> ClassR
     import nbformat
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .command import course_lesson, nbgrader_env, resolve_db_url
+    from .coursedir import course_lesson, nbgrader_env, resolve_db_url
 
     course = course_lesson(course, lesson)
     language = course_language(course, lesson)
@@ -450,7 +450,7 @@ def summary(report: ClassReport) -> str:
 
 
 def report_cli(args) -> int:
-    from .command import course_from_args
+    from .coursedir import course_from_args
 
     course = course_from_args(args)
     try:

@@ -118,7 +118,7 @@ def _python_roots() -> list[Path]:
     roots.add(Path(convlab.__file__).resolve().parent)
     # The interpreter the venv links to.
     roots.add(Path(os.path.realpath(sys.executable)).parent.parent)
-    keep = []
+    keep: list[Path] = []
     for root in sorted(roots, key=lambda p: len(p.parts)):
         root = root.resolve()
         if root.exists() and not any(root == k or k in root.parents for k in keep):

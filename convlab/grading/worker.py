@@ -32,7 +32,7 @@ def init_worker(course: str, db_url: str, sandbox: str) -> None:
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
-    from .command import nbgrader_env
+    from .coursedir import nbgrader_env
 
     # nbgrader's gradebook code trips SQLAlchemy 2's autoflush warnings on every
     # submission (SAWarning "... not in session"); they are nbgrader's, harmless,

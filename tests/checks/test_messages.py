@@ -8,8 +8,8 @@ import polib
 import pytest
 
 import convlab.checks
-from convlab.build import library_catalogs
 from convlab.checks import CheckFailed
+from convlab.coursebuild import library_catalogs
 from convlab.i18n import LANGUAGES, set_language
 
 from . import solutions as ok

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from convlab.build.catalogs import languages
-from convlab.build.lessons import discover, repo_root
+from convlab.coursebuild.catalogs import languages
+from convlab.coursebuild.lessons import discover, repo_root
 
 ROOT = repo_root()
 LESSONS = discover(ROOT)

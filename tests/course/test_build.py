@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from convlab.build.course import check_stale
-from convlab.build.lessons import LessonError, discover
+from convlab.coursebuild.course import check_stale
+from convlab.coursebuild.lessons import LessonError, discover
 
 from .conftest import LANGUAGES, LESSONS, ROOT, SLUGS, built_notebook
 
@@ -25,7 +25,7 @@ def test_there_are_lessons():
 def test_source_code_is_identical_across_languages_but_comments_and_docstrings(slug):
     """Every code cell, the generated setup cell included, has the same code in every
     language (tokens, comments and docstrings left out), and compiles."""
-    from convlab.build.comments import _without_magics, code_tokens
+    from convlab.coursebuild.comments import _without_magics, code_tokens
 
     cells = {
         language: [
@@ -47,9 +47,9 @@ def test_source_code_is_identical_across_languages_but_comments_and_docstrings(s
 def test_rendered_code_cells_keep_the_code_and_translate_comments_and_docstrings(slug):
     """Rendered from the lesson and its catalogs (not the committed notebooks): the
     same code tokens as English, compiling, with every comment and docstring translated."""
-    from convlab.build import catalogs
-    from convlab.build.comments import _without_magics, code_tokens, extract
-    from convlab.build.notebooks import render
+    from convlab.coursebuild import catalogs
+    from convlab.coursebuild.comments import _without_magics, code_tokens, extract
+    from convlab.coursebuild.notebooks import render
 
     lesson = next(x for x in LESSONS if x.slug == slug)
     english = render(lesson, "en", catalogs.translations(lesson, "en", ROOT))
@@ -71,7 +71,7 @@ def test_rendered_code_cells_keep_the_code_and_translate_comments_and_docstrings
 
 
 def test_release_code_cells_differ_only_in_comments_and_docstrings(slug):
-    from convlab.build.comments import code_tokens
+    from convlab.coursebuild.comments import code_tokens
 
     codes = {}
     for language in LANGUAGES:
@@ -203,7 +203,7 @@ def test_hidden_test_cells_of_release_notebooks_produce_no_output(language, slug
 
 
 def test_a_test_cell_docstring_becomes_a_comment():
-    from convlab.build.notebooks import docstring_as_comment
+    from convlab.coursebuild.notebooks import docstring_as_comment
 
     source = '"""Check that it works\non two lines."""\n### BEGIN HIDDEN TESTS\nrun(f)\n### END HIDDEN TESTS'
     assert docstring_as_comment(source) == (
@@ -239,8 +239,8 @@ def test_building_one_language_keeps_the_other_columns_of_the_readme(tmp_course)
     """`convlab build --lang fr` must not drop the README columns of the other languages."""
     import polib
 
-    from convlab.build import catalogs
-    from convlab.build.course import README_END, README_START, _readme_with_lessons
+    from convlab.coursebuild import catalogs
+    from convlab.coursebuild.course import README_END, README_START, _readme_with_lessons
 
     lessons = discover(tmp_course)
     catalogs.update(lessons, ["es", "fr"], tmp_course, name=None)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import polib
 import pytest
 
-from convlab.build import catalogs
-from convlab.build.course import build
-from convlab.build.lessons import discover
-from convlab.build.notebooks import TranslationError
+from convlab.coursebuild import catalogs
+from convlab.coursebuild.course import build
+from convlab.coursebuild.lessons import discover
+from convlab.coursebuild.notebooks import TranslationError
 
 from .conftest import LANGUAGES, LESSONS, ROOT
 
@@ -100,7 +100,7 @@ def test_code_strings_are_extracted_with_context_for_translators(tmp_course):
 
 
 def test_translated_code_strings_travel_in_the_notebook_metadata(tmp_course):
-    from convlab.build.notebooks import render
+    from convlab.coursebuild.notebooks import render
 
     lessons = discover(tmp_course)
     catalogs.update(lessons, ["es"], tmp_course)
@@ -113,7 +113,7 @@ def test_translated_code_strings_travel_in_the_notebook_metadata(tmp_course):
     }
     english = render(lessons[0], "en", catalogs.translations(lessons[0], "en", tmp_course))
     assert english.metadata["convlab"]["messages"] == {}
-    from convlab.build.comments import code_tokens
+    from convlab.coursebuild.comments import code_tokens
 
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert [code_tokens(c) for c in code] == [
@@ -136,7 +136,7 @@ def test_placeholders_must_survive_translation(tmp_course):
 
 
 def test_tr_takes_only_literals(tmp_course):
-    from convlab.build.lessons import LessonError
+    from convlab.coursebuild.lessons import LessonError
 
     path = tmp_course / "course" / "lessons" / "00-smoke.md"
     path.write_text(path.read_text().replace('tr("pixels that wrapped:")', 'tr(f"{x} wrapped")'))
@@ -177,7 +177,7 @@ def test_a_docstring_translation_with_triple_quotes_is_reported(tmp_course):
 
 
 def test_a_preview_marks_untranslated_comments_and_docstrings(tmp_course):
-    from convlab.build.notebooks import TEXT_PREVIEW_MARK, render
+    from convlab.coursebuild.notebooks import TEXT_PREVIEW_MARK, render
 
     lesson = discover(tmp_course)[0]
     nb = render(lesson, "es", {}, preview=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from convlab.build.comments import WIDTH, code_tokens, extract, translate_source, wrap
+from convlab.coursebuild.comments import WIDTH, code_tokens, extract, translate_source, wrap
 from convlab.i18n import display_width
 
 CELL = '''\

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from convlab.build import manifest
 from convlab.cli import main
+from convlab.coursebuild import manifest
 from convlab.i18n import LANGUAGES
 
 from .conftest import ROOT
@@ -21,7 +21,7 @@ def test_the_manifest_covers_inputs_outputs_and_the_build_code():
     assert any(p.startswith("course/locales/es/") for p in data)
     assert not any(p.startswith("course/locales/ja/") for p in data)
     assert "convlab/locales/es/convlab.po" in data
-    assert "convlab/build/course.py" in data and "nbgrader version" in data
+    assert "convlab/coursebuild/course.py" in data and "nbgrader version" in data
     built = manifest.outputs("es", ROOT)
     assert "course/es/nbgrader_config.py" in built
     assert any(p.startswith("course/es/release/") for p in built)
@@ -30,7 +30,7 @@ def test_the_manifest_covers_inputs_outputs_and_the_build_code():
 
 def _copy(tmp_path):
     root = tmp_path / "repo"
-    for part in ("course", "convlab/build", "convlab/locales"):
+    for part in ("course", "convlab/coursebuild", "convlab/locales"):
         shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
     return root
 

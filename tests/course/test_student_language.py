@@ -140,7 +140,7 @@ def code_names(slug: str) -> set[str]:
     import keyword
     import tokenize
 
-    from convlab.build.lessons import Lesson
+    from convlab.coursebuild.lessons import Lesson
 
     lesson = Lesson(ROOT / "course" / "lessons" / f"{slug}.md")
     names = set()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from convlab.build.lessons import repo_root
+from convlab.coursebuild.lessons import repo_root
 from convlab.grading import nbgrader_env
 
 ROOT = repo_root()

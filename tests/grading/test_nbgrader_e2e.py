@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from convlab.build.lessons import discover
+from convlab.coursebuild.lessons import discover
 
 from .nbgrader_helpers import (
     exercise_points,

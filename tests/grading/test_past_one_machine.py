@@ -28,7 +28,7 @@ import pytest
 
 from convlab.cli import main
 from convlab.grading import grade
-from convlab.grading.command import resolve_db_url
+from convlab.grading.coursedir import resolve_db_url
 from convlab.i18n import translate
 
 from .nbgrader_helpers import exercise_points, nbgrader, read_nb, scratch_course, solved, submit

@@ -121,7 +121,7 @@ def test_ngettext_uses_the_languages_plural_forms(monkeypatch):
 
 
 def test_built_notebook_carries_language_and_translations():
-    from convlab.build.lessons import repo_root
+    from convlab.coursebuild.lessons import repo_root
 
     path = repo_root() / "course" / "ja" / "release" / "01-images-as-arrays"
     meta = json.loads((path / "01-images-as-arrays.ipynb").read_text(encoding="utf-8"))["metadata"]
@@ -135,7 +135,7 @@ def test_a_copied_notebook_speaks_its_language(tmp_path, language):
     """A built notebook copied out of the course runs its setup cell and tr() in its language."""
     from nbclient import NotebookClient
 
-    from convlab.build.lessons import repo_root
+    from convlab.coursebuild.lessons import repo_root
 
     slug = "01-images-as-arrays"
     built = repo_root() / "course" / language / "release" / slug / f"{slug}.ipynb"

@@ -11,6 +11,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from ..grading.coursedir import repo_root
+
 __all__ = [
     "Lesson",
     "CodeMessage",
@@ -34,11 +36,6 @@ _GRADE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 class LessonError(ValueError):
     """A lesson source breaks the format described in docs/ARCHITECTURE.md."""
-
-
-def repo_root() -> Path:
-    """The repository root (the folder holding ``course/`` and ``convlab/``)."""
-    return Path(__file__).resolve().parents[2]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,7 +121,7 @@ class Lesson:
         return frozenset(names)
 
     def code_texts(self) -> list[CodeTextMessage]:
-        """The comment blocks and docstrings of the code cells, in order (see convlab.build.comments)."""
+        """The comment blocks and docstrings of the code cells, in order (see convlab.coursebuild.comments)."""
         from .comments import extract
 
         found = []

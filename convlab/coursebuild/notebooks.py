@@ -12,7 +12,7 @@ language and the translations of the code's ``tr()`` strings
 language travels with the notebook: a copy run anywhere speaks its language.
 
 Comments and docstrings of code cells are the one part of a code cell that
-changes with the language (:mod:`convlab.build.comments`): every code token
+changes with the language (:mod:`convlab.coursebuild.comments`): every code token
 stays as it is.
 
 A *preview* (:func:`render` with ``preview=True``) is for a partly translated

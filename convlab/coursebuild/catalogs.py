@@ -12,7 +12,7 @@ polib so that fuzzy messages keep their previous English (``#| msgid``).
 The course's languages are the folders of ``course/locales`` that hold
 catalogs (:func:`languages`); each catalog's ``X-Language-Name`` header names
 the language for people.  Adding a language is one command,
-``convlab i18n init fr`` (see :mod:`convlab.build.languages`).
+``convlab i18n init fr`` (see :mod:`convlab.coursebuild.languages`).
 """
 
 from __future__ import annotations

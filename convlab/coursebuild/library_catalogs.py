@@ -14,7 +14,7 @@ still lacks.  The runtime reads the same ``.po`` files (no ``.mo`` to compile).
 - :func:`check` lists every missing, untranslated or fuzzy message, and every
   translation whose ``{placeholders}`` differ from the English.
 
-Introduced for translators; see also :mod:`convlab.build.catalogs` (lessons).
+Introduced for translators; see also :mod:`convlab.coursebuild.catalogs` (lessons).
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def inputs(language: str, root: Path | None = None) -> dict[str, str]:
             f"course/locales/{language}/*.po",
             "course/locales/templates/*",
             "convlab/locales/*/convlab.po",
-            "convlab/build/*.py",
+            "convlab/coursebuild/*.py",
         ],
     )
     found["nbgrader version"] = _nbgrader_version()

@@ -1,7 +1,7 @@
 """Add a language to the course with one command: ``convlab i18n init <code>``.
 
 A language of the course is a folder of ``course/locales`` holding catalogs
-(:func:`convlab.build.catalogs.languages`); nothing in the code lists them.
+(:func:`convlab.coursebuild.catalogs.languages`); nothing in the code lists them.
 :func:`init` creates everything a translator then fills in:
 
 - ``course/locales/<code>/<lesson>.po`` for every lesson (from the templates),
