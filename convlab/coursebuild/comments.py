@@ -35,7 +35,9 @@ import io
 import re
 import tokenize
 
-from .lessons import TRANSLATOR_TAG
+#: A comment above a tr() call that starts so reaches translators as a ``#.`` comment
+#: (the lessons' extraction); it is a note, never a message of its own here.
+TRANSLATOR_TAG = "TRANSLATORS:"
 
 __all__ = [
     "CodeText",

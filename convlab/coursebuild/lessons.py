@@ -12,6 +12,7 @@ import jupytext
 import nbformat
 
 from ..grading.coursedir import repo_root
+from .comments import TRANSLATOR_TAG
 
 __all__ = [
     "Lesson",
@@ -25,8 +26,6 @@ __all__ = [
 
 #: The function lesson code wraps its human-readable strings in (see convlab.i18n.tr).
 TR_KEYWORDS = {"tr": None}
-#: A comment above a tr() call that starts so reaches translators as a ``#.`` comment.
-TRANSLATOR_TAG = "TRANSLATORS:"
 
 #: Roles a code cell can declare with ``convlab: {role: ...}`` metadata.
 ROLES = ("solution", "tests", "readonly")

@@ -41,6 +41,7 @@ from .coursedir import (
     course_lesson,
     is_sqlite,
     nbgrader_env,
+    reference_path,
     resolve_db_url,
 )
 
@@ -150,11 +151,6 @@ def _ensure_assignment(course: Path, lesson: str, db_url: str) -> None:
         raise RuntimeError(
             f"nbgrader generate_assignment failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
         )
-
-
-def reference_path(course: Path, lesson: str) -> Path:
-    """Where the lesson's reference run time is kept (with the assignment it was measured on)."""
-    return course / ".convlab" / "reference" / f"{lesson}.json"
 
 
 def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) -> float:

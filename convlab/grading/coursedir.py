@@ -35,6 +35,7 @@ __all__ = [
     "course_from_args",
     "repo_root",
     "GRADING_SCALE_EXTRA",
+    "reference_path",
 ]
 
 #: The pip extra with the packages for grading past one machine (PostgreSQL, Dask).
@@ -127,3 +128,8 @@ def course_from_args(args: argparse.Namespace) -> Path:
     if (Path.cwd() / "nbgrader_config.py").exists():
         return Path.cwd()
     return repo_root() / "course" / "en"
+
+
+def reference_path(course: Path, lesson: str) -> Path:
+    """Where ``convlab grade`` keeps the lesson's reference run (time, figure digests)."""
+    return Path(course) / ".convlab" / "reference" / f"{lesson}.json"

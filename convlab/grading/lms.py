@@ -222,7 +222,7 @@ def export_cli(args) -> int:
     """``convlab export``: write the file, list who is not in it as graded; 2 on bad input."""
     import sys
 
-    from .command import course_from_args
+    from .coursedir import course_from_args
 
     course = course_from_args(args)
     try:

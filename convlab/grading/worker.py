@@ -81,7 +81,7 @@ def _reference(lesson: str) -> float:
     """The lesson's reference run time measured by ``convlab grade`` (0 when unknown)."""
     import json
 
-    from .command import reference_path
+    from .coursedir import reference_path
 
     try:
         path = reference_path(_state["course"], lesson)
