@@ -66,3 +66,7 @@ def test_a_code_name_is_exempt_only_where_the_english_prose_does_not_use_it_as_a
     assert "convolve_valid" in names  # an identifier only
     assert "image" not in names  # a variable, and a word of the English lessons
     assert "True" not in names and "None" not in names
+
+
+def test_a_function_the_lesson_defines_is_a_code_name_even_if_it_is_a_word():
+    assert "separate" in code_names("08-gaussian-and-separable")
