@@ -29,7 +29,7 @@ help:
 	@echo ""
 	@echo "make lab          start JupyterLab on the course (installs and builds if needed)"
 	@echo "make test         run every test (installs if needed)"
-	@echo "make test-fast    the quick loop: library and checks tests, no notebooks, grading or browser"
+	@echo "make test-fast    the quick loop: library and checks tests, no notebooks, grading, browser or TensorFlow"
 	@echo "make env          only create the environment in $(VENV)/ (pip install -e '.[test]')"
 	@echo "make build        rebuild course/<lang>/ from course/lessons and course/locales"
 	@echo "make check-build  fail if a built notebook differs from a fresh build (slow)"
@@ -91,10 +91,11 @@ test: $(STAMP)
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 # The quick loop for contributors: the library's and the checks' tests (doctests
-# included), without notebooks, grading, browser or PostgreSQL (marker `slow`,
-# set by conftest.py). Under 90 s on 2 cores.
+# included), without notebooks, grading, browser, PostgreSQL (marker `slow`,
+# set by conftest.py) or TensorFlow (marker `tensorflow`: its import costs
+# seconds in every process; `make test` runs them). Target: 90 s on 2 cores.
 test-fast: $(STAMP)
-	@$(BIN)/python -m pytest -n 2 -m "not slow" tests/library tests/checks convlab; \
+	@$(BIN)/python -m pytest -n 2 -m "not slow and not tensorflow" tests/library tests/checks convlab; \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "make test-fast: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 i18n: $(STAMP)
