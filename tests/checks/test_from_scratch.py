@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import subprocess
 import sys
 import textwrap
 import threading
@@ -18,6 +17,7 @@ from scipy.signal import correlate2d as renamed_correlate2d
 import convlab
 import convlab.checks
 from convlab.checks import CheckFailed, TamperingDetected
+from tests.subprocess_python import run_python
 
 from . import solutions as ok
 
@@ -278,8 +278,6 @@ def test_library_imported_during_the_call_is_caught():
             print("REJECTED", error)
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
-    )
+    result = run_python(code, check=False)
     assert "REJECTED" in result.stdout, result.stderr
     assert "scipy.signal.correlate2d" in result.stdout
