@@ -62,7 +62,8 @@ def _convlab_recording_draw(self, renderer):
     result = _convlab_draw(self, renderer)
     for text in self.findobj(_mpl.text.Text):
         if text.get_visible() and text.get_text().strip():
-            _convlab_texts.append(text.get_text())
+            # the kernel's execution count says which cell drew it (see _cell_of)
+            _convlab_texts.append([get_ipython().execution_count, text.get_text()])
     return result
 
 
@@ -138,6 +139,13 @@ def student_lines(outputs: list[dict]) -> list[str]:
     return lines
 
 
+def _cell_of(execution_count: int | None) -> int | None:
+    """nbval's cell number of a kernel execution count: cell 0 ran first, then RECORDER."""
+    if execution_count is None or execution_count < 3:
+        return None
+    return execution_count - 2
+
+
 class StudentLanguage(pytest.Item):
     """Every line a student reads in an executed notebook is in the student's language."""
 
@@ -145,6 +153,7 @@ class StudentLanguage(pytest.Item):
         super().__init__(**kwargs)
         self.language, self.slug = language, slug
         self.add_marker(pytest.mark.notebooks)
+        self.add_marker(pytest.mark.slow)
 
     def runtest(self) -> None:
         from tests.course.english import code_names, leaks
@@ -156,7 +165,7 @@ class StudentLanguage(pytest.Item):
             pytest.fail(f"the figure recorder could not be installed: {error}")
         if not runs or notebook.kernel is None or not notebook.kernel.is_alive():
             pytest.fail("the notebook's kernel did not run or died: nothing to scan")
-        printed = [line for n in sorted(runs) for line in student_lines(runs[n])]
+        printed = [(n, line) for n in sorted(runs) for line in student_lines(runs[n])]
         report = {}
         for line in student_lines(run_in_kernel(notebook.kernel, REPORT)):
             if line.startswith("CONVLAB-REPORT "):
@@ -165,16 +174,18 @@ class StudentLanguage(pytest.Item):
             pytest.fail("the figure recorder was not installed (did the setup cell fail?)")
         code = code_names(self.slug)
         found = []
+        figures = [(_cell_of(count), text) for count, text in report["texts"]]
         for kind, texts in (
             ("printed", printed),
-            ("figure", report["texts"]),
-            ("widget", report["widgets"]),
+            ("figure", figures),
+            ("widget", [(None, label) for label in report["widgets"]]),
         ):
-            for text in texts:
+            for cell, text in texts:
+                where = kind if cell is None else f"{kind}, Cell {cell}"
                 for line in text.splitlines():
                     words = leaks(self.language, line, code)
                     if words:
-                        found.append(f"{kind}: {line!r} -> {words}")
+                        found.append(f"{where}: {line!r} -> {words}")
         if found:
             pytest.fail(
                 f"{self.language}/{self.slug}: what a student would read and should not:\n"
