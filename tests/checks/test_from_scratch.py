@@ -262,6 +262,7 @@ def test_guard_restores_a_previous_profiler():
         sys.setprofile(None)
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_library_imported_during_the_call_is_caught():
     """A library not loaded when the check starts is listed once the function imports it."""
     code = textwrap.dedent(

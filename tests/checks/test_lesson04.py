@@ -342,6 +342,7 @@ def test_correlate_strided_may_skip_the_guard_when_asked():
 # -- no TensorFlow -------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_lesson04_checks_never_import_tensorflow():
     assert heavy_modules_after_lesson_checks("tests.checks.test_lesson04") == []
 

@@ -286,6 +286,7 @@ def test_pooling_refuses_library_pooling(check, cheat, forbidden):
 # -- no TensorFlow -------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_lesson05_checks_never_import_tensorflow():
     assert heavy_modules_after_lesson_checks("tests.checks.test_lesson05") == []
 

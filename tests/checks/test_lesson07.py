@@ -297,6 +297,7 @@ def test_public_cases_are_fixed_and_hidden_ones_add_more(exercise):
 # -- TensorFlow ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_lesson06_and_07_checks_never_import_tensorflow():
     code = """
         import convlab.checks

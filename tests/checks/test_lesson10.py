@@ -338,5 +338,6 @@ def test_pixelate_may_call_the_students_own_functions(capsys):
 # -- no TensorFlow ---------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_lesson10_checks_never_import_tensorflow():
     assert heavy_modules_after_lesson_checks("tests.checks.test_lesson10") == []

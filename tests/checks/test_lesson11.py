@@ -302,5 +302,6 @@ def test_public_cases_already_diagnose_the_main_mistakes(check, wrong, diagnosis
 # -- no TensorFlow -----------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_lesson11_checks_never_import_tensorflow():
     assert heavy_modules_after_lesson_checks("tests.checks.test_lesson11") == []

@@ -112,6 +112,7 @@ def test_gaussian_sigma_is_opencvs_rule():
         )
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_bench_without_tf_does_not_import_tensorflow(tmp_path):
     code = f"""
         import sys

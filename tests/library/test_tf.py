@@ -20,6 +20,7 @@ from tests.subprocess_python import heavy_modules_after
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_importing_and_numpy_helpers_do_not_import_tensorflow():
     code = """
         import sys
