@@ -29,13 +29,14 @@ ROOT_NOTE = running as root, so JupyterLab is started with --allow-root.
 # nbgrader extensions a student or an instructor sees. Read before the user's own.
 LAB_ENV = JUPYTER_CONFIG_PATH=$(abspath jupyter/$(1))
 
-.PHONY: lab formgrader test build check-build i18n lint bench env clean help
+.PHONY: lab formgrader test test-fast build check-build i18n lint bench env clean help
 
 help:
 	@echo "Set-up: 'make lab' (students) and 'make test' (developers) are all you need."
 	@echo ""
 	@echo "make lab          start JupyterLab on the course (installs and builds if needed)"
 	@echo "make test         run every test (installs if needed)"
+	@echo "make test-fast    the quick loop: library and checks tests, no notebooks, grading, browser or TensorFlow"
 	@echo "make env          only create the student environment in $(VENV)/ (pip install -e .);"
 	@echo "                  make test and make lint add the developer's: pip install -e '.[test,grading-scale]'"
 	@echo "make build        rebuild course/<lang>/ from course/lessons and course/locales"
@@ -104,6 +105,14 @@ test: $(STAMP)
 	@$(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
 		tests convlab $(wildcard course/*/source); \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# The quick loop for contributors: the library's and the checks' tests (doctests
+# included), without notebooks, grading, browser, PostgreSQL (marker `slow`,
+# set by conftest.py) or TensorFlow (marker `tensorflow`: its import costs
+# seconds in every process; `make test` runs them). Target: 90 s on 2 cores.
+test-fast: $(STAMP)
+	@$(BIN)/python -m pytest -n 2 -m "not slow and not tensorflow" tests/library tests/checks convlab; \
+	rc=$$?; if [ $$rc -eq 5 ]; then echo "make test-fast: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 i18n: $(LAB_STAMP)
 	$(BIN)/convlab i18n update

@@ -29,6 +29,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.notebook_runs import count_execution
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -173,6 +175,7 @@ def test_a_spanish_student_runs_lesson_01_in_chromium(lab):
     from playwright.sync_api import sync_playwright
 
     base, token = lab
+    count_execution("other")  # lesson 01, run in the browser's kernel
     started = time.monotonic()
     # The interface in Spanish (what Settings > Language > Español saves), and
     # every cell kept in the page so that its output can be read.

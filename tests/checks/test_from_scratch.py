@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import subprocess
 import sys
 import textwrap
 import threading
@@ -18,6 +17,7 @@ from scipy.signal import correlate2d as renamed_correlate2d
 import convlab
 import convlab.checks
 from convlab.checks import CheckFailed, TamperingDetected
+from tests.subprocess_python import run_python
 
 from . import solutions as ok
 
@@ -262,6 +262,7 @@ def test_guard_restores_a_previous_profiler():
         sys.setprofile(None)
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_library_imported_during_the_call_is_caught():
     """A library not loaded when the check starts is listed once the function imports it."""
     code = textwrap.dedent(
@@ -278,8 +279,6 @@ def test_library_imported_during_the_call_is_caught():
             print("REJECTED", error)
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
-    )
+    result = run_python(code, check=False)
     assert "REJECTED" in result.stdout, result.stderr
     assert "scipy.signal.correlate2d" in result.stdout

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 
 import pytest
+
+from tests.subprocess_python import run_python
 
 pytestmark = pytest.mark.tensorflow
 
@@ -29,8 +29,6 @@ def test_tf_conv2d_fails_correlate_valid():
             print("REJECTED", error)
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
-    )
+    result = run_python(code, check=False)
     assert "REJECTED" in result.stdout, result.stdout + result.stderr
     assert "tensorflow.conv2d" in result.stdout

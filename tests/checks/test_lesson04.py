@@ -8,9 +8,6 @@ the checks never import TensorFlow.
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +18,7 @@ import convlab
 import convlab.checks
 from convlab.checks import CheckFailed, lesson04
 from convlab.checks._core import Case
+from tests.subprocess_python import heavy_modules_after_lesson_checks
 
 from .helpers import passes, rejection
 
@@ -344,29 +342,9 @@ def test_correlate_strided_may_skip_the_guard_when_asked():
 # -- no TensorFlow -------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_lesson04_checks_never_import_tensorflow():
-    code = textwrap.dedent(
-        """
-        import sys
-        sys.path.insert(0, {root!r})
-        import convlab.checks
-        from tests.checks import test_lesson04 as t
-        for check, student in t.RIGHT:
-            convlab.checks.run(check, student, hidden=True)
-        for check, wrong, _diagnosis in t.CASES:
-            try:
-                convlab.checks.run(check, wrong, hidden=True)
-            except convlab.checks.CheckFailed:
-                pass
-        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
-        print("LOADED", loaded)
-        """
-    ).format(root=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900, cwd=ROOT
-    )
-    assert result.returncode == 0, result.stderr
-    assert "LOADED []" in result.stdout
+    assert heavy_modules_after_lesson_checks("tests.checks.test_lesson04") == []
 
 
 def test_conv_output_size_must_not_call_convlab_shapes():

@@ -7,9 +7,6 @@ skimage's block_reduce; the checks never import TensorFlow.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +17,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 import convlab
 import convlab.checks
 from convlab.checks import CheckFailed, lesson05
+from tests.subprocess_python import heavy_modules_after_lesson_checks
 
 from .helpers import passes, rejection
 
@@ -288,29 +286,9 @@ def test_pooling_refuses_library_pooling(check, cheat, forbidden):
 # -- no TensorFlow -------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_lesson05_checks_never_import_tensorflow():
-    code = textwrap.dedent(
-        """
-        import sys
-        sys.path.insert(0, {root!r})
-        import convlab.checks
-        from tests.checks import test_lesson05 as t
-        for check, student in t.RIGHT:
-            convlab.checks.run(check, student, hidden=True)
-        for check, wrong, _diagnosis in t.CASES:
-            try:
-                convlab.checks.run(check, wrong, hidden=True)
-            except convlab.checks.CheckFailed:
-                pass
-        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
-        print("LOADED", loaded)
-        """
-    ).format(root=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900, cwd=ROOT
-    )
-    assert result.returncode == 0, result.stderr
-    assert "LOADED []" in result.stdout
+    assert heavy_modules_after_lesson_checks("tests.checks.test_lesson05") == []
 
 
 def test_max_pool2d_must_not_call_block_reduce():

@@ -7,9 +7,6 @@ and 07 imports TensorFlow.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +16,7 @@ import scipy.ndimage
 import convlab
 import convlab.checks
 from convlab.checks import lesson07
+from tests.subprocess_python import heavy_modules_after
 
 from .helpers import passes, rejection
 
@@ -299,26 +297,17 @@ def test_public_cases_are_fixed_and_hidden_ones_add_more(exercise):
 # -- TensorFlow ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_lesson06_and_07_checks_never_import_tensorflow():
-    code = textwrap.dedent(
-        """
-        import sys
-        sys.path.insert(0, {root!r})
+    code = """
         import convlab.checks
         from tests.checks import test_lesson06 as l06, test_lesson07 as l07
-        right = {{**l06.RIGHT, **l07.RIGHT}}
+        right = {**l06.RIGHT, **l07.RIGHT}
         for name, student in right.items():
             convlab.checks.run(name, student, hidden=True)
             try:
                 convlab.checks.run(name, lambda *args: None, hidden=True)
             except convlab.checks.CheckFailed:
                 pass
-        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras", "torch"))
-        print("LOADED", loaded)
         """
-    ).format(root=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900, cwd=ROOT
-    )
-    assert result.returncode == 0, result.stderr
-    assert "LOADED []" in result.stdout
+    assert heavy_modules_after(code) == []

@@ -8,9 +8,6 @@ library resizing is refused; the checks never import TensorFlow.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import cv2
@@ -22,6 +19,7 @@ import skimage.transform
 import convlab
 import convlab.checks
 from convlab.checks import CheckFailed, lesson10
+from tests.subprocess_python import heavy_modules_after_lesson_checks
 
 from .helpers import passes, rejection
 
@@ -340,26 +338,6 @@ def test_pixelate_may_call_the_students_own_functions(capsys):
 # -- no TensorFlow ---------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_lesson10_checks_never_import_tensorflow():
-    code = textwrap.dedent(
-        """
-        import sys
-        sys.path.insert(0, {root!r})
-        import convlab.checks
-        from tests.checks import test_lesson10 as t
-        for check, student in t.RIGHT:
-            convlab.checks.run(check, student, hidden=True)
-        for check, wrong, _diagnosis in t.CASES:
-            try:
-                convlab.checks.run(check, wrong, hidden=True)
-            except convlab.checks.CheckFailed:
-                pass
-        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
-        print("LOADED", loaded)
-        """
-    ).format(root=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
-    assert result.returncode == 0, result.stderr
-    assert "LOADED []" in result.stdout
+    assert heavy_modules_after_lesson_checks("tests.checks.test_lesson10") == []

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
+
+import pytest
+
+from tests.subprocess_python import heavy_modules_after
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_running_every_check_leaves_tensorflow_unimported():
-    code = textwrap.dedent(
-        """
-        import sys
-        sys.path.insert(0, {root!r})
+    code = """
         import convlab.checks
         from tests.checks import solutions as ok
         for name in convlab.checks.REGISTRY:
@@ -25,12 +24,5 @@ def test_running_every_check_leaves_tensorflow_unimported():
                 convlab.checks.run(name, lambda *args: None, hidden=True)
             except convlab.checks.CheckFailed:
                 pass
-        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras", "torch"))
-        print("LOADED", loaded)
         """
-    ).format(root=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
-    )
-    assert result.returncode == 0, result.stderr
-    assert "LOADED []" in result.stdout
+    assert heavy_modules_after(code) == []

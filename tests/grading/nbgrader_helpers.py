@@ -13,6 +13,7 @@ import nbformat
 
 from convlab.coursebuild.lessons import repo_root
 from convlab.grading import nbgrader_env
+from tests.notebook_runs import count_execution
 
 ROOT = repo_root()
 
@@ -77,6 +78,8 @@ def exercise_points(nb: nbformat.NotebookNode) -> dict[str, int]:
 
 
 def submit(course: Path, student: str, slug: str, nb: nbformat.NotebookNode) -> None:
+    """Put `nb` where nbgrader collects `student`'s submission (counted as a grading execution)."""
+    count_execution("grading")
     folder = course / "submitted" / student / slug
     folder.mkdir(parents=True, exist_ok=True)
     for extra in (course / "release" / slug).iterdir():

@@ -4,13 +4,12 @@ No timing is asserted (speed goals are reported by the benchmark, never tested).
 """
 
 import csv
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from convlab import bench
+from tests.subprocess_python import run_python
 
 
 @pytest.fixture(scope="module")
@@ -193,17 +192,15 @@ def test_gaussian_sigma_is_opencvs_rule():
         )
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_bench_without_tf_does_not_import_tensorflow(tmp_path):
-    code = (
-        "import sys, convlab.bench as b; "
-        f"b.main(['--quick', '--no-tf', '--no-progress', '--sizes', '3', '--out', {str(tmp_path)!r}]); "
-        "assert 'tensorflow' not in sys.modules"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Targets (reported, not enforced)" in result.stdout
+    code = f"""
+        import sys
+        import convlab.bench as b
+        b.main(['--quick', '--no-tf', '--no-progress', '--sizes', '3', '--out', {str(tmp_path)!r}])
+        assert 'tensorflow' not in sys.modules
+        """
+    assert "Targets (reported, not enforced)" in run_python(code).stdout
 
 
 # -- the GPU results file ------------------------------------------------------

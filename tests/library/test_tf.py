@@ -5,8 +5,6 @@ rest are marked ``tensorflow`` and compare the built layers with the numpy
 references in convlab.layers and convlab.convolution.
 """
 
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -15,33 +13,28 @@ import pytest
 import convlab
 import convlab.tf as ctf
 from convlab.layers import separable_conv2d
+from tests.subprocess_python import heavy_modules_after
 
 # --------------------------------------------------------------------------
 # without TensorFlow
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a fresh interpreter (tests/subprocess_python.py): make test runs it
 def test_importing_and_numpy_helpers_do_not_import_tensorflow():
     code = """
-import sys
-import numpy as np
-import convlab, convlab.tf
-assert "tensorflow" not in sys.modules, "import convlab.tf imported tensorflow"
-convlab.tf.keras_padding("same")
-convlab.tf.tf_pad_mode("reflect")
-convlab.tf.as_nhwc(np.zeros((3, 4)))
-convlab.tf.as_hwio(np.ones((3, 3)), layout="HW", channels=3)
-convlab.conv2d(np.zeros((4, 4, 1)), np.zeros((3, 3, 1, 2)))
-dir(convlab)
-assert "tensorflow" not in sys.modules, "a numpy-only helper imported tensorflow"
-assert "keras" not in sys.modules
-print("ok")
-"""
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+        import sys
+        import numpy as np
+        import convlab, convlab.tf
+        assert "tensorflow" not in sys.modules, "import convlab.tf imported tensorflow"
+        convlab.tf.keras_padding("same")
+        convlab.tf.tf_pad_mode("reflect")
+        convlab.tf.as_nhwc(np.zeros((3, 4)))
+        convlab.tf.as_hwio(np.ones((3, 3)), layout="HW", channels=3)
+        convlab.conv2d(np.zeros((4, 4, 1)), np.zeros((3, 3, 1, 2)))
+        dir(convlab)
+        """
+    assert heavy_modules_after(code) == []
 
 
 @pytest.mark.parametrize(("ours", "keras"), [("valid", "valid"), ("same", "same")])
