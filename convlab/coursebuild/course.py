@@ -63,6 +63,8 @@ def nbgrader_config(language: str) -> str:
 # Run nbgrader (or `convlab grade`) from this directory.
 import os
 
+import convlab as _convlab
+
 c = get_config()  # noqa: F821
 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
@@ -104,6 +106,25 @@ c.Autograde.autograde_preprocessors = [
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 c.LimitOutputSize.max_chars = 100_000
+
+# Feedback for the student (convlab.grading.student_feedback): in the notebook's
+# language, hidden tests without their cases or seed, figures the solution draws
+# the same not repeated; a small page.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "convlab.grading.student_feedback.StudentFeedback",
+]
+c.HTMLExporter.template_name = "feedback"
+c.HTMLExporter.extra_template_basedirs = [
+    os.path.join(os.path.dirname(_convlab.__file__), "grading", "templates")
+]
+
+# This course's own exchange folder (nbgrader release_assignment / collect), so
+# that nbgrader needs no system-wide /usr/local/share/nbgrader/exchange and an
+# instructor who is not root sees no error; ignored by git.
+c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
+os.makedirs(c.Exchange.root, exist_ok=True)
 '''
 
 
