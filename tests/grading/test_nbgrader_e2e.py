@@ -1,4 +1,4 @@
-"""nbgrader end to end with its real commands, on every lesson of one language.
+"""nbgrader end to end with its real commands, on every lesson, in every language.
 
 generate_assignment -> submissions -> autograde -> generate_feedback -> export,
 asserting the exact scores and that feedback HTML exists.
@@ -21,7 +21,9 @@ import time
 
 import pytest
 
+from convlab.coursebuild.catalogs import languages
 from convlab.coursebuild.lessons import discover
+from convlab.i18n import translate
 
 from .nbgrader_helpers import (
     exercise_points,
@@ -83,6 +85,12 @@ MISTAKES = {
     "11-speed": ("time_median", r"statistics\.median\(durations\)", "statistics.fmean(durations)"),
 }
 SLUGS = [lesson.slug for lesson in discover()]
+#: The language each lesson is graded in: the course's languages in turn.
+LANGUAGE = {slug: languages()[i % len(languages())] for i, slug in enumerate(SLUGS)}
+#: The largest feedback page (bytes) for lesson 02 (it was about 1 MB with nbgrader's page).
+FEEDBACK_LIMIT = 150_000
+#: nbgrader's own feedback labels, which our template says in the notebook's language.
+NBGRADER_LABELS = ("Student's answer", "Test cell", "(Top)", "Score:", "Comments:", "Grade cell")
 #: The lesson graded through every case (solutions, untouched release, mistake).
 EVERY_CASE = "01-images-as-arrays"
 
@@ -92,7 +100,8 @@ def test_every_lesson_has_a_mistake_case():
 
 
 def _pipeline(slug, tmp_path):
-    course = scratch_course(tmp_path, "en")
+    language = LANGUAGE[slug]
+    course = scratch_course(tmp_path, language)
     nbgrader(["generate_assignment", slug, "--force", "--create"], course)
 
     good = solved(course, slug)
@@ -125,7 +134,22 @@ def _pipeline(slug, tmp_path):
     assert scores == {student: expected[student] for student, _ in cases}
     for student, _ in cases:
         html = course / "feedback" / student / slug / f"{slug}.html"
-        assert html.exists() and "Score" in html.read_text(encoding="utf-8")
+        _check_feedback(html, language, slug)
+
+
+def _check_feedback(html, language, slug):
+    """The student's feedback page: their language, no hidden cases, small."""
+    text = html.read_text(encoding="utf-8")
+    size = html.stat().st_size
+    print(f"[feedback] {slug} ({language}): {size / 1000:.0f} kB")
+    assert translate("Score", language) + ":" in text
+    if language != "en":
+        assert not [label for label in NBGRADER_LABELS if label in text], html
+    # "hidden=True" is in every hidden test cell and in the line giving its seed
+    for leak in ("BEGIN HIDDEN TESTS", "hidden=True", "KeyboardInterrupt"):
+        assert leak not in text, f"{leak!r} in the feedback of {slug}"
+    if slug == "02-convolution-from-scratch":
+        assert size <= FEEDBACK_LIMIT, f"{size} bytes"
 
 
 @pytest.mark.grading
