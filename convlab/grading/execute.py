@@ -18,13 +18,18 @@ autograding (``c.Autograde.autograde_preprocessors`` in the generated
 - the reply of a cell is awaited in short slices (jupyter/nbclient#312: a reply
   that arrives while a long wait is pending is sometimes not seen until the
   wait ends, which stalled cells after widget output for the whole timeout);
-- a submission has a total time budget: the larger of `budget_factor` times
-  the lesson's reference run (the instructor's solution, timed once per
-  assignment by ``convlab grade``) and that reference plus one cell time limit,
-  and never more than ``submission_timeout``. A cell is cut where the budget
-  ends, and the cells after it fail at once with one message saying so: a
-  function that loops for ever costs its submission about one cell limit,
-  not one per cell that calls it.
+- a function that ran past the time limit in its exercise's tests is not
+  called again: every later cell that uses it (outside the answer cells)
+  fails at once with a message that names it, and the other exercises are
+  graded as usual. A function that loops for ever costs its submission one
+  cell limit, not one per cell that calls it, and no points it did not lose;
+- a submission has a total time budget, a backstop for what the rule above
+  does not catch (many functions that loop, a loop in a cell that is no
+  exercise): the larger of `budget_factor` times the lesson's reference run
+  (the instructor's solution, timed once per assignment by ``convlab grade``)
+  and that reference plus two cell time limits, and never more than
+  ``submission_timeout``. A cell is cut where the budget ends, and the cells
+  after it fail at once with one message saying so.
 
 Introduced in the instructor guide (docs/GRADING.md).
 """
@@ -171,7 +176,7 @@ class GradingExecute(PatientReplyMixin, Execute):
         3.0,
         help="A submission may run for this many times the lesson's reference run (its "
         "solution, timed once per assignment by `convlab grade`), and at least the reference "
-        "plus one cell time limit; then its remaining cells are not run. 0: no budget but "
+        "plus two cell time limits; then its remaining cells are not run. 0: no budget but "
         "submission_timeout.",
     ).tag(config=True)
     reference_seconds = Float(
@@ -184,7 +189,7 @@ class GradingExecute(PatientReplyMixin, Execute):
             return self.submission_timeout
         own = max(
             self.budget_factor * self.reference_seconds,
-            self.reference_seconds + (self.timeout or 0),
+            self.reference_seconds + 2 * (self.timeout or 0),
         )
         return min(self.submission_timeout, own)
 
@@ -283,6 +288,7 @@ class GradingExecute(PatientReplyMixin, Execute):
         self._exercise_of = _exercises(nb)
         self._broken: dict[int, str] = {}  # exercise number -> message for its later cells
         self._stopped: str | None = None  # message for every later cell
+        self._looping: dict[str, str] = {}  # function that ran past the limit -> where
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -310,6 +316,10 @@ class GradingExecute(PatientReplyMixin, Execute):
         if self._budget_left() <= 0:
             self._stopped = self._over_budget()
             cell.outputs = [_error("NotRun", self._stopped)]
+            return cell, self.resources
+        uses = self._uses_looping(cell)
+        if uses is not None:
+            cell.outputs = [_error("NotRun", uses)]
             return cell, self.resources
 
         self._timed_out = False
@@ -356,6 +366,7 @@ class GradingExecute(PatientReplyMixin, Execute):
                     ).format(where=where, seconds=self.timeout),
                 )
             )
+            self._remember_looping(exercise, where)
             if not self._responsive():
                 self._break(exercise, index, where)
             elif exercise is not None:
@@ -363,6 +374,28 @@ class GradingExecute(PatientReplyMixin, Execute):
                     "Not run: {where} ran longer than {seconds} s (an infinite loop?)."
                 ).format(where=where, seconds=self.timeout)
         return cell, self.resources
+
+    def _remember_looping(self, exercise: int | None, where: str) -> None:
+        """The functions of `exercise`'s answer ran past the limit: later cells must not call them."""
+        if exercise is None:
+            return
+        for index, number in self._exercise_of.items():
+            cell = self.nb.cells[index]
+            if number == exercise and cell.metadata.get("nbgrader", {}).get("solution"):
+                for name in _defined_functions(cell.source):
+                    self._looping.setdefault(name, where)
+
+    def _uses_looping(self, cell) -> str | None:
+        """The NotRun message for a cell that calls a function known to loop, else None."""
+        if not self._looping or cell.metadata.get("nbgrader", {}).get("solution"):
+            return None  # an answer cell only defines things: it always runs
+        for name in _names(cell.source):
+            if name in self._looping:
+                return _(
+                    "Not run: this cell uses {name}, which was still running after {seconds} s "
+                    "in {where} (an infinite loop?)."
+                ).format(name=name, seconds=self.timeout, where=self._looping[name])
+        return None
 
     def _over_budget(self) -> str:
         return _(
@@ -419,6 +452,33 @@ class GradingExecute(PatientReplyMixin, Execute):
         if exercise is None:
             return _("code cell {n}").format(n=number)
         return _("code cell {n} (exercise {e})").format(n=number, e=exercise)
+
+
+def _defined_functions(source: str) -> list[str]:
+    """Names of the functions and classes a cell defines at its top level."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return [node.name for node in tree.body if isinstance(node, kinds)]
+
+
+def _names(source: str) -> set[str]:
+    """The identifiers a cell's code mentions (IPython magics and all: tokens, not a parse)."""
+    import io
+    import tokenize
+
+    found: set[str] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.NAME:
+                found.add(token.string)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return found
 
 
 def _is_test(cell) -> bool:

@@ -222,7 +222,9 @@ def test_class_report(sqlite_graded, monkeypatch, capsys, tmp_path):
         raised = [d for (e, d), who in diagnoses.items() if e == exercise and who == "untouched"]
         assert any("NotImplementedError" in d for d in raised), (exercise, diagnoses)
     timed_out = [d for (e, d), who in diagnoses.items() if who == "looping"]
-    assert any(d.startswith("TimeoutError: Stopped after # s: code cell #") for d in timed_out)
+    # the cell limit, or (on a machine busy enough) the submission's time budget
+    stops = ("TimeoutError: Stopped after # s: code cell #", "TimeoutError: Stopped: code cell #")
+    assert any(d.startswith(stops) for d in timed_out), timed_out
     assert "KeyboardInterrupt" not in timed_out  # the interrupt that stopped it is not a diagnosis
     assert ["grading failed", "", rows_note(path, "broken"), "1", "broken"] in rows
     png = (course / f"report-{SLUG}.png").read_bytes()
