@@ -50,15 +50,56 @@ class SandboxUnavailable(RuntimeError):
     """No sandbox can be started on this machine (says what to install)."""
 
 
+MiB = 1024**2
+
+
 @dataclasses.dataclass(frozen=True)
 class SandboxLimits:
-    """Resource limits of one graded kernel (and every process it starts)."""
+    """Resource limits of one graded kernel (and every process it starts).
+
+    Storage: every place a submission can write is a size-limited tmpfs (RAM),
+    and their sizes add up to `storage` (512 MiB by default):
+
+    ========  ==============================================  =======
+    field     writable place                                   default
+    ========  ==============================================  =======
+    disk      the working folder (the submission's copy)       384 MiB
+    tmp       ``/tmp`` (the home folder is under it)           95 MiB
+    shm       ``/dev/shm`` (POSIX shared memory, semaphores)   32 MiB
+    ipc       the kernel's socket folder (as root only: an     1 MiB
+              ordinary user cannot mount it, see GRADING.md)
+    ========  ==============================================  =======
+
+    Everything else (``/``, ``/dev``, ``/run``, the system) is read-only.
+    """
 
     memory: int = 4 * 1024**3  #: RLIMIT_DATA, bytes (heap and anonymous mappings)
     processes: int = 1024  #: RLIMIT_NPROC: processes and threads of the sandbox's user
-    file_size: int = 256 * 1024**2  #: RLIMIT_FSIZE, bytes: largest file it may write
-    disk: int = 512 * 1024**2  #: size of the writable working folder (tmpfs), bytes
-    tmp: int = 256 * 1024**2  #: size of /tmp and the home folder (tmpfs), bytes
+    file_size: int = 256 * MiB  #: RLIMIT_FSIZE, bytes: largest file it may write
+    disk: int = 384 * MiB  #: size of the writable working folder (tmpfs), bytes
+    tmp: int = 95 * MiB  #: size of /tmp and the home folder (tmpfs), bytes
+    shm: int = 32 * MiB  #: size of /dev/shm (tmpfs), bytes
+    ipc: int = 1 * MiB  #: size of the kernel's socket folder (tmpfs, as root), bytes
+    cpus: int = 1  #: CPUs a sandbox may run on (sched_setaffinity, one set per worker)
+    nice: int = 10  #: niceness of every process of the sandbox (0-19)
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(
+                    f"SandboxLimits.{field.name} must be an int, got {type(value).__name__}"
+                )
+            low = 0 if field.name == "nice" else 1
+            if value < low:
+                raise ValueError(f"SandboxLimits.{field.name} must be >= {low}, got {value}")
+        if self.nice > 19:
+            raise ValueError(f"SandboxLimits.nice must be at most 19, got {self.nice}")
+
+    @property
+    def storage(self) -> int:
+        """Total writable storage of one sandbox, bytes (all of it tmpfs, so RAM)."""
+        return self.disk + self.tmp + self.shm + self.ipc
 
 
 #: Environment variables passed into the sandbox (all others are dropped).
@@ -155,8 +196,32 @@ class Sandbox:
         self.run_dir = self.host / "run"  # connection file and ipc sockets, same path inside
         shutil.copytree(workdir, self.input, symlinks=True)
         self.run_dir.mkdir()
+        self.ipc_limited = self._mount_ipc()
         self.env = dict(env or {})
         self._chown()
+        # The CPUs this sandbox runs on: one set per live sandbox (worker) on this machine.
+        self.cpu_slot, self._cpu_lock = _claim_cpu_slot()
+        self.cpus = _cpus_for(self.cpu_slot, self.limits.cpus)
+        self.seccomp = self.host / "seccomp.bpf"
+        self.seccomp.write_bytes(seccomp_filter())
+
+    def _mount_ipc(self) -> bool:
+        """As root, put the socket folder on a tiny tmpfs of its own (True when done).
+
+        The kernel must create its sockets there, so it is writable from inside;
+        on the host's disk it would be a place to fill.  An ordinary user cannot
+        mount on the host: there it stays a folder of the host's temporary
+        directory, bounded only per file (RLIMIT_FSIZE).
+        """
+        if os.geteuid() != 0 or shutil.which("mount") is None:
+            return False
+        options = f"size={self.limits.ipc},nr_inodes=64,mode=0700"
+        proc = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "convlab-ipc", str(self.run_dir)],
+            capture_output=True,
+            timeout=60,
+        )
+        return proc.returncode == 0
 
     @property
     def uid(self) -> int:
@@ -181,9 +246,14 @@ class Sandbox:
         nproc = lim.processes
         if not root:  # the limit counts every process and thread of this user
             nproc += _processes_of(os.geteuid())
-        cmd = ["prlimit", f"--data={lim.memory}", f"--nproc={nproc}"]
+        # One CPU set per worker, a lower priority, and a seccomp filter (fd 9) that
+        # keeps the kernel from widening its CPUs or taking unbounded shared memory.
+        cmd = ["/bin/sh", "-c", 'exec 9<"$0" && exec "$@"', str(self.seccomp)]
+        cmd += ["taskset", "--cpu-list", ",".join(map(str, self.cpus))]
+        cmd += ["nice", "-n", str(lim.nice)]
+        cmd += ["prlimit", f"--data={lim.memory}", f"--nproc={nproc}"]
         cmd += [f"--fsize={lim.file_size}", "--core=0", "--"]
-        bwrap = [_bwrap()]
+        bwrap = [_bwrap(), "--seccomp", "9"]
         if root:
             # Privileged bwrap mounts what the kernel needs (the Python installation
             # may sit under root's private home), then the kernel drops to a user id
@@ -216,6 +286,9 @@ class Sandbox:
                     bwrap += ["--perms", "0755", "--dir", str(parent)]
             bwrap += ["--ro-bind", str(folder), str(folder)]
         bwrap += ["--dev", "/dev", "--proc", "/proc"]
+        # /dev/shm: a small tmpfs of its own (bwrap's /dev is a tmpfs without size,
+        # writable by an ordinary user); /dev itself read-only, below.
+        bwrap += ["--perms", "1777", "--size", str(lim.shm), "--tmpfs", "/dev/shm"]
         bwrap += ["--perms", "0777", "--size", str(lim.disk), "--tmpfs", WORKDIR]
         bwrap += ["--perms", "0755", "--dir", "/run", "--perms", "0755", "--dir", "/run/convlab"]
         bwrap += ["--ro-bind", str(self.input), INPUT]
@@ -243,6 +316,9 @@ class Sandbox:
         env.update(self.env)
         for key, value in env.items():
             bwrap += ["--setenv", key, value]
+        # bwrap's root and /dev are tmpfs without size, and an ordinary user owns
+        # them: read-only (not recursive: /tmp, /dev/shm, the working folder stay).
+        bwrap += ["--remount-ro", "/dev", "--remount-ro", "/"]
         bwrap += ["--chdir", WORKDIR, "--"]
         if root:
             uid = str(self.uid)
@@ -265,10 +341,16 @@ class Sandbox:
         """
         if os.geteuid() == 0:
             _kill_user(self.uid)
+        if self.ipc_limited:
+            subprocess.run(["umount", "--lazy", str(self.run_dir)], capture_output=True, timeout=60)
+            self.ipc_limited = False
         shutil.rmtree(self.host, ignore_errors=True)
         if self._uid_lock is not None:
             self._uid_lock.close()  # releases the user id
             self._uid_lock = None
+        if self._cpu_lock is not None:
+            self._cpu_lock.close()  # releases the CPU set
+            self._cpu_lock = None
 
     def __repr__(self) -> str:
         return f"Sandbox({self.host}, uid={self.uid})"
@@ -315,6 +397,78 @@ def _claim_uid_slot():
             continue
         return slot, handle
     raise SandboxUnavailable(f"more than {UID_SLOTS} sandboxes live on this machine")
+
+
+def _claim_cpu_slot():
+    """The lowest worker slot no other live sandbox of this user holds, and its lock.
+
+    Lowest first, so that two workers grading side by side get different CPUs.
+    """
+    import fcntl
+
+    folder = Path(tempfile.gettempdir()) / f"convlab-sandbox-cpus-{os.geteuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.is_symlink() or folder.stat().st_uid != os.geteuid():
+        raise SandboxUnavailable(f"{folder} belongs to another user; remove it")
+    for slot in range(UID_SLOTS):
+        handle = open(folder / f"{slot}.lock", "a")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        return slot, handle
+    raise SandboxUnavailable(f"more than {UID_SLOTS} sandboxes live on this machine")
+
+
+def _cpus_for(slot: int, count: int) -> list[int]:
+    """The CPUs of worker slot `slot`: `count` of the grading process's own, in turn."""
+    allowed = sorted(os.sched_getaffinity(0))
+    count = min(count, len(allowed))
+    return sorted({allowed[(slot * count + i) % len(allowed)] for i in range(count)})
+
+
+#: System calls the sandbox may not make, per architecture (audit arch -> numbers):
+#: sched_setaffinity (it would leave its CPU set), memfd_create and shmget (shared
+#: memory outside every tmpfs size and RLIMIT_DATA); i386 also covers ``int 0x80``
+#: from a 64-bit process, x32 the same numbers with bit 30 set.
+DENIED_SYSCALLS = {
+    0xC000003E: (203, 319, 29, 0x40000000 | 203, 0x40000000 | 319, 0x40000000 | 29),  # x86_64
+    0x40000003: (241, 356, 395, 117),  # i386 (117: ipc(), the SysV multiplexer)
+    0xC00000B7: (122, 279, 194),  # aarch64
+}
+
+
+def seccomp_filter() -> bytes:
+    """A classic-BPF seccomp program (for ``bwrap --seccomp``) refusing DENIED_SYSCALLS with EPERM.
+
+    Any other system call, and any architecture not listed, is allowed.
+    """
+    import struct
+
+    ld_abs, jeq, ret = (
+        0x20,
+        0x15,
+        0x06,
+    )  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    prog: list[tuple[int, int, int, int]] = []
+    denials: list[int] = []  # indexes of jumps to patch to the final "deny"
+    for arch, numbers in DENIED_SYSCALLS.items():
+        prog.append((ld_abs, 0, 0, 4))  # seccomp_data.arch
+        prog.append((jeq, 0, len(numbers) + 2, arch))  # not this arch: next block
+        prog.append((ld_abs, 0, 0, 0))  # seccomp_data.nr
+        for number in numbers:
+            denials.append(len(prog))
+            prog.append((jeq, 0, 0, number))
+        prog.append((ret, 0, 0, allow))
+    prog.append((ret, 0, 0, allow))
+    deny_at = len(prog)
+    prog.append((ret, 0, 0, deny))
+    for i in denials:
+        code, _, jf, k = prog[i]
+        prog[i] = (code, deny_at - i - 1, jf, k)
+    return b"".join(struct.pack("=HBBI", *ins) for ins in prog)
 
 
 def _kill_user(uid: int, wait: float = 30.0) -> None:
