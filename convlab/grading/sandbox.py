@@ -27,6 +27,7 @@ Introduced in the instructor guide (docs/GRADING.md).
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import os
 import shutil
@@ -285,6 +286,15 @@ class Sandbox:
                     made.add(parent)
                     bwrap += ["--perms", "0755", "--dir", str(parent)]
             bwrap += ["--ro-bind", str(folder), str(folder)]
+        # An environment reached through a symbolic link (a worktree's `.venv` linking
+        # to a shared one): the kernel command names the link, so it exists inside too.
+        link = Path(os.path.abspath(sys.prefix))
+        if link != link.resolve() and not link.is_relative_to("/tmp"):
+            for parent in reversed(link.parents):
+                if parent != Path("/") and parent not in made:
+                    made.add(parent)
+                    bwrap += ["--perms", "0755", "--dir", str(parent)]
+            bwrap += ["--symlink", str(link.resolve()), str(link)]
         bwrap += ["--dev", "/dev", "--proc", "/proc"]
         # /dev/shm: a small tmpfs of its own (bwrap's /dev is a tmpfs without size,
         # writable by an ordinary user); /dev itself read-only, below.
@@ -519,4 +529,7 @@ def _matplotlib_seed() -> Path | None:
             _SEED["mpl"] = folder
         except (OSError, subprocess.SubprocessError):
             _SEED["mpl"] = None
+        finally:
+            # Nothing left in the host's temporary folder when grading ends.
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return _SEED["mpl"]
