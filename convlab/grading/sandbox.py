@@ -82,7 +82,7 @@ class SandboxLimits:
     shm: int = 32 * MiB  #: size of /dev/shm (tmpfs), bytes
     ipc: int = 1 * MiB  #: size of the kernel's socket folder (tmpfs, as root), bytes
     cpus: int = 1  #: CPUs a sandbox may run on (sched_setaffinity, one set per worker)
-    nice: int = 10  #: niceness of every process of the sandbox (0-19)
+    nice: int = 10  #: added to the grading process's niceness for the sandbox (0-19)
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
