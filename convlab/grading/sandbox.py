@@ -6,7 +6,8 @@ namespaces of its own:
 - **files**: an empty root with the system (``/usr``, ``/etc``, ...), the
   Python installation and the ``convlab`` package bound read-only; a private
   copy of this submission's folder on a size-limited tmpfs as the working
-  directory; a private, size-limited ``/tmp`` and home.  Nothing of the course
+  directory; a private, size-limited ``/tmp`` and home, and ``/dev/shm``; the
+  root, ``/dev`` and the rest read-only (sizes: `SandboxLimits`).  Nothing of the course
   directory is mounted: not ``source/``, not anyone's ``submitted/``,
   ``autograded/`` or ``feedback/``, not the gradebook, not the instructor's home;
 - **network**: none (``--unshare-net``); the kernel talks to nbgrader over Unix
@@ -17,7 +18,12 @@ namespaces of its own:
   user id (one per worker), so the process limit applies to it;
 - **environment**: emptied, then a short list of variables set;
 - **limits** (``prlimit``): memory (``RLIMIT_DATA``), processes
-  (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), no core dumps.
+  (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), no core dumps;
+- **CPU**: one CPU per live sandbox (``taskset``), a lower priority (``nice``),
+  and a seccomp filter that refuses ``sched_setaffinity`` (so the CPU set
+  holds whatever the submission spawns) and ``memfd_create``/``shmget`` (shared
+  memory outside every tmpfs size).  No cgroups: where they would be needed
+  (a CPU quota, the memory of all processes together) docs/GRADING.md says so.
 
 nbgrader's other steps (restoring cells, checksums, scores, feedback) run
 outside the sandbox, in the grading process.
@@ -122,7 +128,17 @@ def sandbox_problem() -> str | None:
             "bubblewrap (bwrap) is not installed; install it, e.g. "
             "`sudo apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`."
         )
-    cmd = [bwrap, "--ro-bind", "/", "/", "--die-with-parent"]
+    for tool in ("prlimit", "setpriv", "taskset", "nice"):
+        if shutil.which(tool) is None:
+            return f"`{tool}` is missing; install util-linux and coreutils."
+    with tempfile.TemporaryFile() as bpf:
+        bpf.write(seccomp_filter())
+        bpf.seek(0)
+        return _try_sandbox(bwrap, bpf.fileno())
+
+
+def _try_sandbox(bwrap: str, seccomp_fd: int) -> str | None:
+    cmd = [bwrap, "--ro-bind", "/", "/", "--die-with-parent", "--seccomp", str(seccomp_fd)]
     if os.geteuid() == 0:
         cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--"]
@@ -131,7 +147,9 @@ def sandbox_problem() -> str | None:
         cmd += ["--unshare-all"]
     cmd += ["--", "/bin/true"]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=60, pass_fds=(seccomp_fd,)
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bubblewrap could not start a sandbox: {exc}"
     if proc.returncode != 0:
@@ -139,7 +157,8 @@ def sandbox_problem() -> str | None:
             "bubblewrap could not start a sandbox "
             f"({proc.stderr.strip() or f'exit {proc.returncode}'}); unprivileged user "
             "namespaces may be disabled: `sysctl kernel.unprivileged_userns_clone=1` "
-            "(Debian) or `sysctl user.max_user_namespaces=15000`."
+            "(Debian) or `sysctl user.max_user_namespaces=15000`; or the kernel lacks "
+            "seccomp (`grep Seccomp /proc/self/status`)."
         )
     return None
 
