@@ -187,6 +187,16 @@ def _python_roots() -> list[Path]:
     return keep
 
 
+def _convlab_parent() -> Path | None:
+    """The folder holding the running `convlab`, unless it is the environment's site-packages."""
+    import convlab
+
+    parent = Path(convlab.__file__).resolve().parent.parent
+    paths = sysconfig.get_paths()
+    site = {Path(paths[k]).resolve() for k in ("purelib", "platlib") if paths.get(k)}
+    return None if parent in site else parent
+
+
 class Sandbox:
     """One sandbox: a private folder on the host and the command that starts a kernel in it.
 
@@ -253,6 +263,21 @@ class Sandbox:
             return
         for path in [self.host, *self.host.rglob("*")]:
             os.lchown(path, self.uid, self.uid)
+
+    @property
+    def unenforced(self) -> list[str]:
+        """Limits this sandbox cannot hold on this machine, in short English words.
+
+        For the grading summary and the CSV's ``sandbox`` column (like ``none``
+        for no sandbox).  Without cgroups, never a CPU quota below one CPU nor a
+        limit on the memory of all the submission's processes together.
+        """
+        gaps = ["cpu-quota", "total-memory"]
+        if not self.ipc_limited:
+            gaps.append("ipc-folder-size")
+        if os.geteuid() != 0:
+            gaps.append("shared-process-limit")
+        return gaps
 
     def give(self, path: Path) -> None:
         """Let the sandbox's user read a file the grading process wrote (the connection file)."""
@@ -341,6 +366,11 @@ class Sandbox:
             "JUPYTER_PLATFORM_DIRS": "1",
             "CONVLAB_SANDBOX": "bwrap",
         }
+        # The kernel imports the `convlab` the grading process runs (the one bound
+        # above), also when that is a checkout on PYTHONPATH rather than the installed one.
+        package_parent = _convlab_parent()
+        if package_parent is not None:
+            env["PYTHONPATH"] = str(package_parent)
         env.update({k: os.environ[k] for k in PASSED_ENV if k in os.environ})
         env.update(self.env)
         for key, value in env.items():

@@ -75,7 +75,8 @@ RUNNER = textwrap.dedent(
         proc = subprocess.run(box.wrap([sys.executable, "-c", spec["payload"]]),
                               capture_output=True, text=True, timeout=spec["timeout"])
         out = {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr[-3000:],
-               "uid": box.uid, "host": str(box.host), "cpus": box.cpus}
+               "uid": box.uid, "host": str(box.host), "cpus": box.cpus,
+               "unenforced": box.unenforced}
     finally:
         box.close()
         import shutil
@@ -253,6 +254,11 @@ def test_filling_a_writable_place_stops_at_its_size(grader, target, field):
     out = json.loads(result["stdout"])
     size = getattr(SMALL, field)
     assert out["error"] == "ENOSPC", out
+    # What cannot be held here is said (for the summary and the CSV), not silent.
+    assert "cpu-quota" in result["unenforced"]
+    assert ("shared-process-limit" in result["unenforced"]) == (
+        grader.user is not None or os.geteuid() != 0
+    )
     # Many 1 MiB files, each under the per-file limit: stopped at the size, less the
     # little already there (the copied notebook, matplotlib's seed in the home).
     assert size - 3 * MiB <= out["written"] <= size, (out, size)
