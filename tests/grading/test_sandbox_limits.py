@@ -27,6 +27,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
@@ -76,7 +77,7 @@ RUNNER = textwrap.dedent(
                               capture_output=True, text=True, timeout=spec["timeout"])
         out = {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr[-3000:],
                "uid": box.uid, "host": str(box.host), "cpus": box.cpus,
-               "unenforced": box.unenforced}
+               "unenforced": box.unenforced, "tmpdir": tempfile.gettempdir()}
     finally:
         box.close()
         import shutil
@@ -92,12 +93,14 @@ class Grader:
     def __init__(self, user: str | None, tmp_path: Path):
         self.user = user
         self.uid = pwd.getpwnam(user).pw_uid if user else os.geteuid()
-        self.tmpdir = tmp_path / "grader-tmp"
-        self.tmpdir.mkdir()
+        # Its own temporary folder, where it can reach it (pytest's is private to us).
+        self.tmpdir = Path(tempfile.mkdtemp(prefix="convlab-limits-tmp-"))
         self.stash = tmp_path / "stash"
         if user:
             os.chown(self.tmpdir, self.uid, pwd.getpwnam(user).pw_gid)
-            tmp_path.chmod(0o755)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     def _as_user(self, argv: list[str]) -> list[str]:
         """`argv` run as self.user: folders on the way to Python or to this checkout that
@@ -143,6 +146,7 @@ class Grader:
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         if "unavailable" in result:
             _skip_or_fail(f"no sandbox for {self.user or 'this user'}: {result['unavailable']}")
+        assert result["tmpdir"] == str(self.tmpdir), result["tmpdir"]
         self.check_nothing_left(result, memory_before)
         return result
 
@@ -214,8 +218,11 @@ def grader(request, tmp_path, throwaway_user):
     if request.param == "root":
         if os.geteuid() != 0:
             pytest.skip("the root case needs the tests to run as root")
-        return Grader(None, tmp_path)
-    return Grader(throwaway_user, tmp_path)
+        grader = Grader(None, tmp_path)
+    else:
+        grader = Grader(throwaway_user, tmp_path)
+    yield grader
+    grader.remove()
 
 
 def test_default_storage_split_adds_up_to_512_mib():
