@@ -6,7 +6,8 @@ namespaces of its own:
 - **files**: an empty root with the system (``/usr``, ``/etc``, ...), the
   Python installation and the ``convlab`` package bound read-only; a private
   copy of this submission's folder on a size-limited tmpfs as the working
-  directory; a private, size-limited ``/tmp`` and home.  Nothing of the course
+  directory; a private, size-limited ``/tmp`` and home, and ``/dev/shm``; the
+  root, ``/dev`` and the rest read-only (sizes: `SandboxLimits`).  Nothing of the course
   directory is mounted: not ``source/``, not anyone's ``submitted/``,
   ``autograded/`` or ``feedback/``, not the gradebook, not the instructor's home;
 - **network**: none (``--unshare-net``); the kernel talks to nbgrader over Unix
@@ -17,7 +18,12 @@ namespaces of its own:
   user id (one per worker), so the process limit applies to it;
 - **environment**: emptied, then a short list of variables set;
 - **limits** (``prlimit``): memory (``RLIMIT_DATA``), processes
-  (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), no core dumps.
+  (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), no core dumps;
+- **CPU**: one CPU per live sandbox (``taskset``), a lower priority (``nice``),
+  and a seccomp filter that refuses ``sched_setaffinity`` (so the CPU set
+  holds whatever the submission spawns) and ``memfd_create``/``shmget`` (shared
+  memory outside every tmpfs size).  No cgroups: where they would be needed
+  (a CPU quota, the memory of all processes together) docs/GRADING.md says so.
 
 nbgrader's other steps (restoring cells, checksums, scores, feedback) run
 outside the sandbox, in the grading process.
@@ -27,6 +33,7 @@ Introduced in the instructor guide (docs/GRADING.md).
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import os
 import shutil
@@ -50,15 +57,56 @@ class SandboxUnavailable(RuntimeError):
     """No sandbox can be started on this machine (says what to install)."""
 
 
+MiB = 1024**2
+
+
 @dataclasses.dataclass(frozen=True)
 class SandboxLimits:
-    """Resource limits of one graded kernel (and every process it starts)."""
+    """Resource limits of one graded kernel (and every process it starts).
+
+    Storage: every place a submission can write is a size-limited tmpfs (RAM),
+    and their sizes add up to `storage` (512 MiB by default):
+
+    ========  ==============================================  =======
+    field     writable place                                   default
+    ========  ==============================================  =======
+    disk      the working folder (the submission's copy)       384 MiB
+    tmp       ``/tmp`` (the home folder is under it)           95 MiB
+    shm       ``/dev/shm`` (POSIX shared memory, semaphores)   32 MiB
+    ipc       the kernel's socket folder (as root only: an     1 MiB
+              ordinary user cannot mount it, see GRADING.md)
+    ========  ==============================================  =======
+
+    Everything else (``/``, ``/dev``, ``/run``, the system) is read-only.
+    """
 
     memory: int = 4 * 1024**3  #: RLIMIT_DATA, bytes (heap and anonymous mappings)
     processes: int = 1024  #: RLIMIT_NPROC: processes and threads of the sandbox's user
-    file_size: int = 256 * 1024**2  #: RLIMIT_FSIZE, bytes: largest file it may write
-    disk: int = 512 * 1024**2  #: size of the writable working folder (tmpfs), bytes
-    tmp: int = 256 * 1024**2  #: size of /tmp and the home folder (tmpfs), bytes
+    file_size: int = 256 * MiB  #: RLIMIT_FSIZE, bytes: largest file it may write
+    disk: int = 384 * MiB  #: size of the writable working folder (tmpfs), bytes
+    tmp: int = 95 * MiB  #: size of /tmp and the home folder (tmpfs), bytes
+    shm: int = 32 * MiB  #: size of /dev/shm (tmpfs), bytes
+    ipc: int = 1 * MiB  #: size of the kernel's socket folder (tmpfs, as root), bytes
+    cpus: int = 1  #: CPUs a sandbox may run on (sched_setaffinity, one set per worker)
+    nice: int = 10  #: added to the grading process's niceness for the sandbox (0-19)
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(
+                    f"SandboxLimits.{field.name} must be an int, got {type(value).__name__}"
+                )
+            low = 0 if field.name == "nice" else 1
+            if value < low:
+                raise ValueError(f"SandboxLimits.{field.name} must be >= {low}, got {value}")
+        if self.nice > 19:
+            raise ValueError(f"SandboxLimits.nice must be at most 19, got {self.nice}")
+
+    @property
+    def storage(self) -> int:
+        """Total writable storage of one sandbox, bytes (all of it tmpfs, so RAM)."""
+        return self.disk + self.tmp + self.shm + self.ipc
 
 
 #: Environment variables passed into the sandbox (all others are dropped).
@@ -80,7 +128,17 @@ def sandbox_problem() -> str | None:
             "bubblewrap (bwrap) is not installed; install it, e.g. "
             "`sudo apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`."
         )
-    cmd = [bwrap, "--ro-bind", "/", "/", "--die-with-parent"]
+    for tool in ("prlimit", "setpriv", "taskset", "nice"):
+        if shutil.which(tool) is None:
+            return f"`{tool}` is missing; install util-linux and coreutils."
+    with tempfile.TemporaryFile() as bpf:
+        bpf.write(seccomp_filter())
+        bpf.seek(0)
+        return _try_sandbox(bwrap, bpf.fileno())
+
+
+def _try_sandbox(bwrap: str, seccomp_fd: int) -> str | None:
+    cmd = [bwrap, "--ro-bind", "/", "/", "--die-with-parent", "--seccomp", str(seccomp_fd)]
     if os.geteuid() == 0:
         cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--"]
@@ -89,7 +147,9 @@ def sandbox_problem() -> str | None:
         cmd += ["--unshare-all"]
     cmd += ["--", "/bin/true"]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=60, pass_fds=(seccomp_fd,)
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bubblewrap could not start a sandbox: {exc}"
     if proc.returncode != 0:
@@ -97,7 +157,8 @@ def sandbox_problem() -> str | None:
             "bubblewrap could not start a sandbox "
             f"({proc.stderr.strip() or f'exit {proc.returncode}'}); unprivileged user "
             "namespaces may be disabled: `sysctl kernel.unprivileged_userns_clone=1` "
-            "(Debian) or `sysctl user.max_user_namespaces=15000`."
+            "(Debian) or `sysctl user.max_user_namespaces=15000`; or the kernel lacks "
+            "seccomp (`grep Seccomp /proc/self/status`)."
         )
     return None
 
@@ -124,6 +185,16 @@ def _python_roots() -> list[Path]:
         if root.exists() and not any(root == k or k in root.parents for k in keep):
             keep.append(root)
     return keep
+
+
+def _convlab_parent() -> Path | None:
+    """The folder holding the running `convlab`, unless it is the environment's site-packages."""
+    import convlab
+
+    parent = Path(convlab.__file__).resolve().parent.parent
+    paths = sysconfig.get_paths()
+    site = {Path(paths[k]).resolve() for k in ("purelib", "platlib") if paths.get(k)}
+    return None if parent in site else parent
 
 
 class Sandbox:
@@ -155,8 +226,32 @@ class Sandbox:
         self.run_dir = self.host / "run"  # connection file and ipc sockets, same path inside
         shutil.copytree(workdir, self.input, symlinks=True)
         self.run_dir.mkdir()
+        self.ipc_limited = self._mount_ipc()
         self.env = dict(env or {})
         self._chown()
+        # The CPUs this sandbox runs on: one set per live sandbox (worker) on this machine.
+        self.cpu_slot, self._cpu_lock = _claim_cpu_slot()
+        self.cpus = _cpus_for(self.cpu_slot, self.limits.cpus)
+        self.seccomp = self.host / "seccomp.bpf"
+        self.seccomp.write_bytes(seccomp_filter())
+
+    def _mount_ipc(self) -> bool:
+        """As root, put the socket folder on a tiny tmpfs of its own (True when done).
+
+        The kernel must create its sockets there, so it is writable from inside;
+        on the host's disk it would be a place to fill.  An ordinary user cannot
+        mount on the host: there it stays a folder of the host's temporary
+        directory, bounded only per file (RLIMIT_FSIZE).
+        """
+        if os.geteuid() != 0 or shutil.which("mount") is None:
+            return False
+        options = f"size={self.limits.ipc},nr_inodes=64,mode=0700"
+        proc = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "convlab-ipc", str(self.run_dir)],
+            capture_output=True,
+            timeout=60,
+        )
+        return proc.returncode == 0
 
     @property
     def uid(self) -> int:
@@ -168,6 +263,21 @@ class Sandbox:
             return
         for path in [self.host, *self.host.rglob("*")]:
             os.lchown(path, self.uid, self.uid)
+
+    @property
+    def unenforced(self) -> list[str]:
+        """Limits this sandbox cannot hold on this machine, in short English words.
+
+        For the grading summary and the CSV's ``sandbox`` column (like ``none``
+        for no sandbox).  Without cgroups, never a CPU quota below one CPU nor a
+        limit on the memory of all the submission's processes together.
+        """
+        gaps = ["cpu-quota", "total-memory"]
+        if not self.ipc_limited:
+            gaps.append("ipc-folder-size")
+        if os.geteuid() != 0:
+            gaps.append("shared-process-limit")
+        return gaps
 
     def give(self, path: Path) -> None:
         """Let the sandbox's user read a file the grading process wrote (the connection file)."""
@@ -181,9 +291,14 @@ class Sandbox:
         nproc = lim.processes
         if not root:  # the limit counts every process and thread of this user
             nproc += _processes_of(os.geteuid())
-        cmd = ["prlimit", f"--data={lim.memory}", f"--nproc={nproc}"]
+        # One CPU set per worker, a lower priority, and a seccomp filter (fd 9) that
+        # keeps the kernel from widening its CPUs or taking unbounded shared memory.
+        cmd = ["/bin/sh", "-c", 'exec 9<"$0" && exec "$@"', str(self.seccomp)]
+        cmd += ["taskset", "--cpu-list", ",".join(map(str, self.cpus))]
+        cmd += ["nice", "-n", str(lim.nice)]
+        cmd += ["prlimit", f"--data={lim.memory}", f"--nproc={nproc}"]
         cmd += [f"--fsize={lim.file_size}", "--core=0", "--"]
-        bwrap = [_bwrap()]
+        bwrap = [_bwrap(), "--seccomp", "9"]
         if root:
             # Privileged bwrap mounts what the kernel needs (the Python installation
             # may sit under root's private home), then the kernel drops to a user id
@@ -215,7 +330,19 @@ class Sandbox:
                     made.add(parent)
                     bwrap += ["--perms", "0755", "--dir", str(parent)]
             bwrap += ["--ro-bind", str(folder), str(folder)]
+        # An environment reached through a symbolic link (a worktree's `.venv` linking
+        # to a shared one): the kernel command names the link, so it exists inside too.
+        link = Path(os.path.abspath(sys.prefix))
+        if link != link.resolve() and not link.is_relative_to("/tmp"):
+            for parent in reversed(link.parents):
+                if parent != Path("/") and parent not in made:
+                    made.add(parent)
+                    bwrap += ["--perms", "0755", "--dir", str(parent)]
+            bwrap += ["--symlink", str(link.resolve()), str(link)]
         bwrap += ["--dev", "/dev", "--proc", "/proc"]
+        # /dev/shm: a small tmpfs of its own (bwrap's /dev is a tmpfs without size,
+        # writable by an ordinary user); /dev itself read-only, below.
+        bwrap += ["--perms", "1777", "--size", str(lim.shm), "--tmpfs", "/dev/shm"]
         bwrap += ["--perms", "0777", "--size", str(lim.disk), "--tmpfs", WORKDIR]
         bwrap += ["--perms", "0755", "--dir", "/run", "--perms", "0755", "--dir", "/run/convlab"]
         bwrap += ["--ro-bind", str(self.input), INPUT]
@@ -239,10 +366,18 @@ class Sandbox:
             "JUPYTER_PLATFORM_DIRS": "1",
             "CONVLAB_SANDBOX": "bwrap",
         }
+        # The kernel imports the `convlab` the grading process runs (the one bound
+        # above), also when that is a checkout on PYTHONPATH rather than the installed one.
+        package_parent = _convlab_parent()
+        if package_parent is not None:
+            env["PYTHONPATH"] = str(package_parent)
         env.update({k: os.environ[k] for k in PASSED_ENV if k in os.environ})
         env.update(self.env)
         for key, value in env.items():
             bwrap += ["--setenv", key, value]
+        # bwrap's root and /dev are tmpfs without size, and an ordinary user owns
+        # them: read-only (not recursive: /tmp, /dev/shm, the working folder stay).
+        bwrap += ["--remount-ro", "/dev", "--remount-ro", "/"]
         bwrap += ["--chdir", WORKDIR, "--"]
         if root:
             uid = str(self.uid)
@@ -265,10 +400,16 @@ class Sandbox:
         """
         if os.geteuid() == 0:
             _kill_user(self.uid)
+        if self.ipc_limited:
+            subprocess.run(["umount", "--lazy", str(self.run_dir)], capture_output=True, timeout=60)
+            self.ipc_limited = False
         shutil.rmtree(self.host, ignore_errors=True)
         if self._uid_lock is not None:
             self._uid_lock.close()  # releases the user id
             self._uid_lock = None
+        if self._cpu_lock is not None:
+            self._cpu_lock.close()  # releases the CPU set
+            self._cpu_lock = None
 
     def __repr__(self) -> str:
         return f"Sandbox({self.host}, uid={self.uid})"
@@ -315,6 +456,78 @@ def _claim_uid_slot():
             continue
         return slot, handle
     raise SandboxUnavailable(f"more than {UID_SLOTS} sandboxes live on this machine")
+
+
+def _claim_cpu_slot():
+    """The lowest worker slot no other live sandbox of this user holds, and its lock.
+
+    Lowest first, so that two workers grading side by side get different CPUs.
+    """
+    import fcntl
+
+    folder = Path(tempfile.gettempdir()) / f"convlab-sandbox-cpus-{os.geteuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.is_symlink() or folder.stat().st_uid != os.geteuid():
+        raise SandboxUnavailable(f"{folder} belongs to another user; remove it")
+    for slot in range(UID_SLOTS):
+        handle = open(folder / f"{slot}.lock", "a")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        return slot, handle
+    raise SandboxUnavailable(f"more than {UID_SLOTS} sandboxes live on this machine")
+
+
+def _cpus_for(slot: int, count: int) -> list[int]:
+    """The CPUs of worker slot `slot`: `count` of the grading process's own, in turn."""
+    allowed = sorted(os.sched_getaffinity(0))
+    count = min(count, len(allowed))
+    return sorted({allowed[(slot * count + i) % len(allowed)] for i in range(count)})
+
+
+#: System calls the sandbox may not make, per architecture (audit arch -> numbers):
+#: sched_setaffinity (it would leave its CPU set), memfd_create and shmget (shared
+#: memory outside every tmpfs size and RLIMIT_DATA); i386 also covers ``int 0x80``
+#: from a 64-bit process, x32 the same numbers with bit 30 set.
+DENIED_SYSCALLS = {
+    0xC000003E: (203, 319, 29, 0x40000000 | 203, 0x40000000 | 319, 0x40000000 | 29),  # x86_64
+    0x40000003: (241, 356, 395, 117),  # i386 (117: ipc(), the SysV multiplexer)
+    0xC00000B7: (122, 279, 194),  # aarch64
+}
+
+
+def seccomp_filter() -> bytes:
+    """A classic-BPF seccomp program (for ``bwrap --seccomp``) refusing DENIED_SYSCALLS with EPERM.
+
+    Any other system call, and any architecture not listed, is allowed.
+    """
+    import struct
+
+    ld_abs, jeq, ret = (
+        0x20,
+        0x15,
+        0x06,
+    )  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    prog: list[tuple[int, int, int, int]] = []
+    denials: list[int] = []  # indexes of jumps to patch to the final "deny"
+    for arch, numbers in DENIED_SYSCALLS.items():
+        prog.append((ld_abs, 0, 0, 4))  # seccomp_data.arch
+        prog.append((jeq, 0, len(numbers) + 2, arch))  # not this arch: next block
+        prog.append((ld_abs, 0, 0, 0))  # seccomp_data.nr
+        for number in numbers:
+            denials.append(len(prog))
+            prog.append((jeq, 0, 0, number))
+        prog.append((ret, 0, 0, allow))
+    prog.append((ret, 0, 0, allow))
+    deny_at = len(prog)
+    prog.append((ret, 0, 0, deny))
+    for i in denials:
+        code, _, jf, k = prog[i]
+        prog[i] = (code, deny_at - i - 1, jf, k)
+    return b"".join(struct.pack("=HBBI", *ins) for ins in prog)
 
 
 def _kill_user(uid: int, wait: float = 30.0) -> None:
@@ -365,4 +578,7 @@ def _matplotlib_seed() -> Path | None:
             _SEED["mpl"] = folder
         except (OSError, subprocess.SubprocessError):
             _SEED["mpl"] = None
+        finally:
+            # Nothing left in the host's temporary folder when grading ends.
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return _SEED["mpl"]
