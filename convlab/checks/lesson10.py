@@ -154,6 +154,7 @@ class _BlockExercise(ArrayExercise):
         bright = frozen((200 + (np.arange(35).reshape(5, 7) * 7) % 56).astype(np.uint8))
         single = frozen((np.arange(54).reshape(6, 9, 1) % 7 / 4).astype(np.float32))
         small = frozen(np.arange(18, dtype=np.float64).reshape(3, 2, 3) - 8)
+        row = frozen((np.arange(9) % 4 / 3).astype(np.float32).reshape(1, 9))
         return [
             Case((image45, 2)),
             Case((image57, 3)),
@@ -161,6 +162,7 @@ class _BlockExercise(ArrayExercise):
             Case((bright, 2)),
             Case((single, 3)),
             Case((small, 4)),
+            Case((row, 2)),
         ]
 
     def hidden_cases(self, rng):
@@ -400,6 +402,7 @@ class Pixelate(ArrayExercise):
             Case((rgb, 3, (0, 2, 5, 7))),
             Case((bright, 2, (1, 0, 6, 5))),
             Case((single, 3)),
+            Case((single, 5, (0, 1, 4, 7))),  # a block larger than the image's height
             Case((single, 1, (0, 0, 4, 7))),
         ]
 

@@ -433,3 +433,87 @@ def test_the_right_answers_pass_public_and_hidden(check, capsys):
     for seed in (SEED, 1, 2):
         convlab.checks.run(check, student, hidden=True, seed=seed)
     assert capsys.readouterr().out.count("✓") == 4
+
+
+def _fastest_sorted(rows, k):
+    here = sorted((r for r in rows if r["kernel_size"] == k), key=lambda r: r["median_s"])
+    return here[0]["method"]
+
+
+def _block_mean_sum_in_dtype(image, size):
+    def reduce_block(block):
+        return block.sum(axis=(0, 1), dtype=block.dtype) / (block.shape[0] * block.shape[1])
+
+    return _block_mean_with(reduce_block)(image, size)
+
+
+MORE = [
+    ("fastest_method", _fastest_sorted, "NaN"),
+    ("block_mean", _block_mean_sum_in_dtype, "wraps around modulo 256"),
+    ("pixelate", _pixelate_with(_block_mean_sum_in_dtype), "wraps around modulo 256"),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "wrong", "diagnosis"), MORE, ids=[f"{c}-{i}" for i, (c, _w, _d) in enumerate(MORE)]
+)
+def test_other_spellings_of_the_issue_22_mistakes(check, wrong, diagnosis):
+    test_public_check_catches_and_names_the_mistake(check, wrong, diagnosis)
+
+
+def _kinds(exercise, case) -> set:
+    """What kind of input a case is: each array's dtype, its rank and channels (grey or colour),
+    and what matters to the exercise (partial blocks, a NaN first, warm-up calls...)."""
+    from convlab.checks.lesson11 import _Rows
+
+    kinds = set()
+    for value in (*case.args, *(v for _k, v in case.kwargs)):
+        if isinstance(value, np.ndarray):
+            channels = None if value.ndim < 3 else min(value.shape[2], 2)
+            kinds.add(("dtype", value.dtype.str))
+            kinds.add(("layout", value.ndim, channels))
+        elif isinstance(value, _Rows):
+            k = case.args[1]
+            at_k = [r["median_s"] for r in value if r["kernel_size"] == k]
+            kinds.add(("rows, NaN first at k", bool(np.isnan(at_k[0]))))
+        elif not callable(value):
+            kinds.add(type(value).__name__)
+    image = case.args[0]
+    if exercise.name in ("block_mean", "enlarge_nearest", "pixelate"):
+        size = case.args[1]
+        h, w = image.shape[:2]
+        kinds.add(("partial blocks", bool(h % size or w % size)))
+        kinds.add(("block larger than the image", size > min(h, w)))
+        if image.dtype == np.uint8:
+            kinds.add(("uint8 block sums past 255", int(image.max()) * 4 > 255))
+    if exercise.name == "time_median":
+        options = dict(case.kwargs)
+        kinds.add(("warm-up", options["warmup"] > 0))
+        kinds.add(("even number of runs", options["repeat"] % 2 == 0))
+    if exercise.name == "gradient_magnitude" and image.dtype.kind in "iu":
+        limit = np.iinfo(image.dtype).max
+        squares = image.astype(np.int64) ** 2 + case.args[1].astype(np.int64) ** 2
+        kinds.add(("squares overflow", bool(squares.max() > limit)))
+    return kinds
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "sobel_gradients",
+        "gradient_magnitude",
+        "edge_map",
+        "block_mean",
+        "enlarge_nearest",
+        "pixelate",
+        "time_median",
+        "fastest_method",
+    ],
+)
+def test_public_cases_cover_every_kind_of_hidden_input(check):
+    """Hidden cases differ from the public ones only in values and sizes."""
+    exercise = next(e for m in convlab.checks.LESSONS for e in m.EXERCISES if e.name == check)()
+    public = set().union(*(_kinds(exercise, c) for c in exercise.public_cases()))
+    for seed in range(10):
+        for case in exercise.hidden_cases(np.random.default_rng(seed)):
+            assert _kinds(exercise, case) <= public, (seed, _kinds(exercise, case) - public)
