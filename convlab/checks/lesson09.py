@@ -52,6 +52,27 @@ def _image(rng, shape, dtype) -> np.ndarray:
     return rng.uniform(0, 1, size=shape).astype(dtype)
 
 
+def _diagonal() -> np.ndarray:
+    """A uint8 image with a bright lower-left triangle: a diagonal edge, falling to the right."""
+    image = np.zeros((6, 7), np.uint8)
+    for row in range(6):
+        image[row, : row + 2] = 200
+    return frozen(image)
+
+
+def _between_norms(image) -> float:
+    """A threshold that |gx| + |gy| crosses and the magnitude does not, at a diagonal pixel.
+
+    Halfway between the smallest magnitude that the L1 norm overestimates and its L1
+    value: the two maps differ there by far more than any rounding.
+    """
+    gx, gy = gradients(image)
+    magnitude, l1 = np.hypot(gx, gy), np.abs(gx) + np.abs(gy)
+    over = np.flatnonzero((l1 > magnitude * 1.2).ravel())
+    pixel = over[np.argmin(magnitude.ravel()[over])]
+    return float((magnitude.ravel()[pixel] + l1.ravel()[pixel]) / 2)
+
+
 class SobelGradients(ArrayExercise):
     """``sobel_gradients(image) -> (gx, gy)``: Sobel, correlation, 'same', 'reflect'."""
 
@@ -78,7 +99,15 @@ class SobelGradients(ArrayExercise):
         step = np.zeros((5, 6), np.uint8)
         step[:, 3:] = 100
         ramp = np.add.outer(np.arange(4.0) * 10, np.arange(7.0))
-        return [Case((frozen(step),)), Case((frozen(ramp),)), Case((frozen(step.T.copy()),))]
+        return [
+            Case((frozen(step),)),
+            Case((frozen(ramp),)),
+            Case((frozen(step.T.copy()),)),
+            # Every dtype of the hidden cases: float32, and uint8 with falling edges whose
+            # sums pass 255 (uint8 arithmetic wraps both ways).
+            Case((frozen(ramp.T.astype(np.float32) / 7),)),
+            Case((_diagonal(),)),
+        ]
 
     def hidden_cases(self, rng):
         cases = []
@@ -197,7 +226,20 @@ class GradientMagnitude(ArrayExercise):
     def public_cases(self):
         gx = np.array([[3.0, 0.0, -5.0], [1.0, -8.0, 0.0]])
         gy = np.array([[4.0, 2.0, 12.0], [1.0, 6.0, 0.0]])
-        return [Case((frozen(gx), frozen(gy))), Case((frozen(gx.T.copy()), frozen(gy.T.copy())))]
+        # The hidden cases' dtypes: float32, int16 as cv2.Sobel(..., cv2.CV_16S) gives it
+        # (squares overflow int16) and uint8 as cv2.convertScaleAbs gives it (squares
+        # overflow uint8; np.hypot of two uint8 arrays computes in float16).
+        gx16 = np.array([[1020, -1020, 300, 0], [-700, 251, 5, 1000]], dtype=np.int16)
+        gy16 = np.array([[-1000, 980, 0, -3], [640, 255, 12, -999]], dtype=np.int16)
+        gx8 = np.array([[255, 200, 3], [100, 0, 181]], dtype=np.uint8)
+        gy8 = np.array([[255, 17, 4], [99, 7, 250]], dtype=np.uint8)
+        return [
+            Case((frozen(gx), frozen(gy))),
+            Case((frozen(gx.T.copy()), frozen(gy.T.copy()))),
+            Case((frozen((gx / 3).astype(np.float32)), frozen((gy / 3).astype(np.float32)))),
+            Case((frozen(gx16), frozen(gy16))),
+            Case((frozen(gx8), frozen(gy8))),
+        ]
 
     def hidden_cases(self, rng):
         cases = []
@@ -315,10 +357,14 @@ class EdgeMap(ArrayExercise):
         step[:, 4:] = 1  # a step of 1: the Sobel magnitude is exactly 4 on both sides
         square = np.zeros((6, 6))
         square[2:4, 2:4] = 1.0
+        diagonal = _diagonal()  # uint8, falling edges, sums past 255
         return [
-            Case((frozen(step), 4)),
+            Case((frozen(step), 4)),  # a tie at the threshold: > and >= differ
             Case((frozen(step), 3.5)),
             Case((frozen(square), 2.5)),
+            Case((diagonal, _between_norms(diagonal))),  # L1 and L2 norms differ
+            Case((frozen(square.T.astype(np.float32) * 3), 5.0)),
+            Case((frozen(np.full((4, 5), 9, np.uint8)), 0)),  # flat: nothing above 0
         ]
 
     def hidden_cases(self, rng):

@@ -46,7 +46,7 @@ def enlarged(image: np.ndarray, size: int) -> np.ndarray:
 def _region(image, size, box, shrink) -> np.ndarray:
     out = np.asarray(image, dtype=np.float64).copy()
     top, left, bottom, right = box if box is not None else (0, 0, *out.shape[:2])
-    region = out[top:bottom, left:right]
+    region = np.asarray(image)[top:bottom, left:right]  # in its own dtype, as the student has it
     grown = enlarged(shrink(region, size), size)
     out[top:bottom, left:right] = grown[: bottom - top, : right - left]
     return out
@@ -92,6 +92,17 @@ def _block_sums(image, size):
     return out
 
 
+def _wrapped_means(image, size):
+    """Block sums added in uint8 (modulo 256), then divided by each block's pixel count."""
+    image = np.asarray(image)
+    if image.dtype != np.uint8:
+        raise ValueError("only uint8 sums wrap")
+    counts = _block_sums(np.ones(image.shape[:2]), size)
+    if image.ndim == 3:
+        counts = counts[..., None]
+    return np.mod(_block_sums(image, size), 256) / counts
+
+
 def _wrong_reshape(image, size):
     """Reshape (H, W) straight to (H // size, W // size, size, size) (whole blocks only)."""
     image = np.asarray(image, dtype=np.float64)
@@ -119,6 +130,15 @@ def _tiled(image, size):
     return np.tile(image, (size, size) + (1,) * (image.ndim - 2))
 
 
+def _wrapped_message() -> str:
+    """Why block means are wrong when the pixels were added in uint8 (in the student's language)."""
+    return _(
+        "Your block means are wrong where a block's sum passes 255: the pixels were added in "
+        "uint8, which wraps around modulo 256 (250 + 10 gives 4). Convert the image to float "
+        "(image.astype(np.float64)) before adding, or use np.mean, which adds in float64."
+    )
+
+
 class _BlockExercise(ArrayExercise):
     """Shared cases of the downsampling exercises: gray and colour, ragged edges, dtypes."""
 
@@ -128,7 +148,22 @@ class _BlockExercise(ArrayExercise):
         image45 = frozen(np.arange(20, dtype=np.float64).reshape(4, 5))
         image57 = frozen(((np.arange(35).reshape(5, 7) * 5) % 11).astype(np.float64))
         rgb = frozen(((np.arange(5 * 6 * 3).reshape(5, 6, 3) * 7) % 13).astype(np.uint8))
-        return [Case((image45, 2)), Case((image57, 3)), Case((rgb, 2))]
+        # Every kind of input the hidden cases use: bright uint8 pixels whose block sums
+        # pass 255, float32 with one channel and whole blocks only, a block larger than
+        # the image.
+        bright = frozen((200 + (np.arange(35).reshape(5, 7) * 7) % 56).astype(np.uint8))
+        single = frozen((np.arange(54).reshape(6, 9, 1) % 7 / 4).astype(np.float32))
+        small = frozen(np.arange(18, dtype=np.float64).reshape(3, 2, 3) - 8)
+        row = frozen((np.arange(9) % 4 / 3).astype(np.float32).reshape(1, 9))
+        return [
+            Case((image45, 2)),
+            Case((image57, 3)),
+            Case((rgb, 2)),
+            Case((bright, 2)),
+            Case((single, 3)),
+            Case((small, 4)),
+            Case((row, 2)),
+        ]
 
     def hidden_cases(self, rng):
         cases = []
@@ -206,6 +241,7 @@ class BlockMean(_BlockExercise):
             _("That is the sum of each block, not its mean: divide by its number of pixels."),
             lambda: _block_sums(image, size),
         )
+        yield Hypothesis(_wrapped_message(), lambda: _wrapped_means(image, size))
         yield Hypothesis(
             _(
                 "Your blocks are not size x size squares of neighbouring pixels: reshaping "
@@ -321,6 +357,14 @@ class EnlargeNearest(_BlockExercise):
                 ),
                 lambda: received.shape == (h * size, w * size, image.shape[2] * size),
             )
+            yield ShapeNote(
+                _(
+                    "The columns and the channels were enlarged, not the rows and the columns: "
+                    "np.kron lines a (size, size) block up with the last two axes. For a colour "
+                    "image use a (size, size, 1) block, or np.repeat along axes 0 and 1."
+                ),
+                lambda: received.shape == (h, w * size, image.shape[2] * size),
+            )
 
 
 class Pixelate(ArrayExercise):
@@ -348,10 +392,18 @@ class Pixelate(ArrayExercise):
     def public_cases(self):
         image = frozen(np.arange(30, dtype=np.float64).reshape(5, 6))
         rgb = frozen(((np.arange(6 * 7 * 3).reshape(6, 7, 3) * 7) % 13).astype(np.uint8))
+        # The hidden cases' other kinds: bright uint8 pixels whose block sums pass 255,
+        # float32, size 1.
+        bright = frozen((200 + (np.arange(42).reshape(6, 7) * 5) % 56).astype(np.uint8))
+        single = frozen((np.arange(28).reshape(4, 7) % 5 / 4).astype(np.float32))
         return [
             Case((image, 2)),
             Case((image, 2, (1, 1, 4, 5))),
             Case((rgb, 3, (0, 2, 5, 7))),
+            Case((bright, 2, (1, 0, 6, 5))),
+            Case((single, 3)),
+            Case((single, 5, (0, 1, 4, 7))),  # a block larger than the image's height
+            Case((single, 1, (0, 0, 4, 7))),
         ]
 
     def hidden_cases(self, rng):
@@ -432,6 +484,7 @@ class Pixelate(ArrayExercise):
             ),
             lambda: _region(image, size, box, _zero_padded_means),
         )
+        yield Hypothesis(_wrapped_message(), lambda: _region(image, size, box, _wrapped_means))
 
     def shape_notes(self, case, expected, received):
         image, size, *_rest = case.args

@@ -21,7 +21,17 @@ import numpy as np
 from convlab.i18n import gettext as _
 from convlab.i18n import ngettext
 
-from ._core import Call, Case, Exercise, Hypothesis, ScalarExercise, Verdict, describe_kind, frozen
+from ._core import (
+    Call,
+    Case,
+    Exercise,
+    Hypothesis,
+    ScalarExercise,
+    Verdict,
+    _mutation_note,
+    describe_kind,
+    frozen,
+)
 
 __all__ = ["FastestMethod", "MacsPerPixel", "TimeMedian", "FakeClock", "FakeFunction"]
 
@@ -202,6 +212,9 @@ class TimeMedian(Exercise):
             # one slow first call (a warm-up), then five runs with one outlier
             self._case([2.0, 0.010, 0.012, 0.011, 0.050, 0.013], 1, 5, (image, 3)),
             self._case([0.5, 0.4, 0.002, 0.003, 0.009, 0.004], 2, 4),
+            # the hidden cases' other kinds: no warm-up, a single run, a str argument
+            self._case([0.03, 0.01, 0.02], 0, 3, ("x",)),
+            self._case([0.7, 0.25], 1, 1),
         ]
 
     def hidden_cases(self, rng):
@@ -276,6 +289,17 @@ class TimeMedian(Exercise):
             _("That is the median in milliseconds; return seconds, as the clock gives them."),
             1000 * statistics.median(timed),
         )
+        if len(timed) % 2 == 0:
+            ordered = sorted(timed)
+            for middle in ordered[len(timed) // 2 - 1 : len(timed) // 2 + 1]:
+                yield Hypothesis(
+                    _(
+                        "That is one of the two middle runs. With an even number of runs the "
+                        "median is the mean of the two middle values once sorted; "
+                        "statistics.median and np.median compute it."
+                    ),
+                    middle,
+                )
         yield Hypothesis(
             _(
                 "That is the last run's time only: keep every timed run's duration in a list "
@@ -427,6 +451,15 @@ def fastest(rows, k) -> str:
     return min(_measured(_at(rows, k)), key=lambda r: r["median_s"])["method"]
 
 
+def _changed(table: _Rows) -> bool:
+    """Whether the student's function edited the table it was given (sorted it, say)."""
+    try:
+        now = [tuple(sorted(row.items())) for row in table]
+    except Exception:  # noqa: BLE001 - rows replaced by something that is not a dict
+        return True
+    return repr(now) != repr(list(table.original))
+
+
 class FastestMethod(Exercise):
     """``fastest_method(rows, k)``: the name of the fastest measured method at kernel size k."""
 
@@ -451,7 +484,18 @@ class FastestMethod(Exercise):
                 "opencv-gaussianblur": {3: 0.005, 15: 0.012},
             }
         )
-        return [Case((table, 3)), Case((table, 15))]
+        # A method not measured at k (NaN) comes first, and ranking by ratio_to_opencv
+        # picks another method than ranking the whole table by median_s would.
+        unmeasured = _table(
+            {
+                "tf-cpu-float32": {3: 0.5, 5: float("nan")},
+                "numpy": {3: 0.020, 5: 0.050},
+                "opencv-filter2d": {3: 0.003, 5: 0.010},
+                "numpy-separable": {3: 0.002, 5: 0.006},
+                "opencv-gaussianblur": {3: 0.001, 5: 0.004},
+            }
+        )
+        return [Case((table, 3)), Case((table, 15)), Case((unmeasured, 5))]
 
     def hidden_cases(self, rng):
         methods = ["loops", "numpy", "numpy-separable", "fft", "ndimage", "opencv-filter2d"]
@@ -550,6 +594,9 @@ class FastestMethod(Exercise):
 
     def judge(self, case, expected, call: Call) -> Verdict | None:
         value = call.value
+        table = case.args[0]
+        if _changed(table):
+            return Verdict(_mutation_note(Call(mutated=("rows",))))
         if isinstance(value, str):
             if value == expected:
                 return None
