@@ -94,6 +94,13 @@ def _lesson(path: Path) -> tuple[str, str] | None:
     return match["language"], match["slug"]
 
 
+def _ends_with_semicolon(source: str) -> bool:
+    """Whether the last code line of a cell ends with ';' (Jupyter then shows no result)."""
+    lines = [line.split("#", 1)[0].rstrip() for line in source.splitlines()]
+    code = [line for line in lines if line]
+    return bool(code) and code[-1].endswith(";")
+
+
 def _is_cell(item) -> bool:
     return type(item).__name__ == "IPyNbCell" and type(item.parent).__name__ == "IPyNbFile"
 
@@ -229,7 +236,14 @@ def pytest_runtest_call(item):
             except Exception as error:  # reported by the student-language item
                 notebook.convlab_recorder_error = error
     if item.test_outputs is not None:
-        notebook.__dict__.setdefault("convlab_outputs", {})[item.cell_num] = item.test_outputs
+        outputs = item.test_outputs
+        if _ends_with_semicolon(item.cell.source):
+            # Jupyter shows no result for a cell whose last line ends with ';'. nbval
+            # runs cells with store_history=False, so IPython's check reads another
+            # cell's source and the result (a Legend repr, say) comes through: drop it,
+            # as the student's notebook does.
+            outputs = [o for o in outputs if o.get("output_type") != "execute_result"]
+        notebook.__dict__.setdefault("convlab_outputs", {})[item.cell_num] = outputs
     del outcome
 
 

@@ -402,10 +402,10 @@ class _Rows(list):
     def student_text(self) -> str:
         """How a check message names this object: in words, in the student's language."""
         return ngettext(
-            "a table of {n} row (a list of dicts with the keys method, kernel_size, median_s "
-            "and ratio_to_opencv)",
-            "a table of {n} rows (a list of dicts with the keys method, kernel_size, median_s "
-            "and ratio_to_opencv)",
+            "a table of {n} row (a list of dicts with the keys 'method', 'kernel_size', "
+            "'median_s' and 'ratio_to_opencv')",
+            "a table of {n} rows (a list of dicts with the keys 'method', 'kernel_size', "
+            "'median_s' and 'ratio_to_opencv')",
             len(self),
         ).format(n=len(self))
 

@@ -353,17 +353,17 @@ def check(lessons: list[Lesson], languages: list[str], root: Path | None = None)
                 continue
             cat = load(lesson, language, root)
             for msgid in _all_msgids(lesson):
-                message = cat.get(msgid) if cat is not None else None
-                if message is None:
+                entry = cat.get(msgid) if cat is not None else None
+                if entry is None:
                     problems.append(Problem(language, lesson.slug, "missing", msgid))
-                elif message.fuzzy:
+                elif entry.fuzzy:
                     problems.append(Problem(language, lesson.slug, "fuzzy", msgid))
-                elif not message.string:
+                elif not entry.string:
                     problems.append(Problem(language, lesson.slug, "untranslated", msgid))
-                elif placeholders(message.string) != placeholders(msgid) and msgid not in texts:
+                elif placeholders(entry.string) != placeholders(msgid) and msgid not in texts:
                     problems.append(Problem(language, lesson.slug, "placeholders differ", msgid))
-                elif msgid in texts and problem(texts[msgid], message.string):
-                    why = problem(texts[msgid], message.string)
+                elif msgid in texts and problem(texts[msgid], entry.string):
+                    why = problem(texts[msgid], entry.string)
                     problems.append(Problem(language, lesson.slug, f"invalid ({why})", msgid))
     return problems
 

@@ -298,9 +298,9 @@ def class_report(course: Path, lesson: str, db_url: str | None = None) -> ClassR
                         # the interrupt that stopped a timed-out cell is not a diagnosis
                         errors = [o for o in errors if o.get("ename") != "KeyboardInterrupt"]
                     for output in errors:
-                        key, text = _diagnosis(output, language)
-                        counter[(cells[grade_id][0], key)].add(student)
-                        labels[(cells[grade_id][0], key)] = text
+                        mistake, text = _diagnosis(output, language)
+                        counter[(cells[grade_id][0], mistake)].add(student)
+                        labels[(cells[grade_id][0], mistake)] = text
     # per exercise (in notebook order), its diagnoses, the most frequent first
     diagnoses = sorted(
         ((e, labels[(e, k)], sorted(who)) for (e, k), who in counter.items()),

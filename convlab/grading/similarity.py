@@ -66,7 +66,7 @@ class SimilarPair:
 def answer_cells(notebook: Path | nbformat.NotebookNode) -> dict[str, str]:
     """The solution cells of a notebook: ``{grade_id: source}`` in notebook order."""
     nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, 4)
-    cells = {}
+    cells: dict[str, str] = {}
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("solution"):

@@ -73,8 +73,9 @@ def shrink_png(data: bytes, max_width: int) -> tuple[str, bytes]:
     """
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
+    with Image.open(io.BytesIO(data)) as opened:
+        opened.load()
+        image: Image.Image = opened
         if image.width > max_width:
             height = max(1, round(image.height * max_width / image.width))
             image = image.resize((max_width, height), Image.Resampling.LANCZOS)
@@ -84,7 +85,8 @@ def shrink_png(data: bytes, max_width: int) -> tuple[str, bytes]:
             converted.save(out, format="PNG", optimize=True)
             if len(out.getvalue()) < len(best[1]):
                 best = ("image/png", out.getvalue())
-        if image.mode in ("RGB", "L") or (image.mode == "RGBA" and image.getextrema()[3][0] == 255):
+        opaque = image.mode == "RGBA" and image.getchannel("A").getextrema()[0] == 255
+        if image.mode in ("RGB", "L") or opaque:
             out = io.BytesIO()
             image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
             if len(out.getvalue()) < len(best[1]) / 2:

@@ -191,6 +191,22 @@ def method_ids() -> frozenset[str]:
     return frozenset({m.name for m in METHODS if "-" in m.name} | {"lesson-02"})
 
 
+@functools.cache
+def display_names(language: str) -> dict[str, str]:
+    """Each bench method's id -> its display name in `language`."""
+    from convlab import bench
+    from convlab.i18n import get_language, set_language
+
+    before = get_language()
+    set_language(language)
+    try:
+        return {m.name: bench.display_name(m.name) for m in bench.METHODS} | {
+            "lesson-02": bench.display_name("lesson-02")
+        }
+    finally:
+        set_language(before)
+
+
 def english_words(line: str, code: frozenset[str] = frozenset()) -> list[str]:
     """The Latin-script words of `line` that are neither allowed, code names, nor code-like."""
     for pattern in _CODE_SPANS:
@@ -245,6 +261,11 @@ def leaks(language: str, line: str, code: frozenset[str] = frozenset()) -> list[
     ``"multiplier: 1269.0x"``, ``"repr: <...>"``, ``"class name: FakeFunction"``,
     ``"method id: numpy-separable"``.
     """
+    # A method's id beside its display name in this language is how the issue asks
+    # methods to be named ("cv2.sepFilter2D (opencv-sepfilter2d)"): it is code there.
+    for method, shown in display_names(language).items():
+        if shown != method and shown in line:
+            line = re.sub(rf"(?<![\w-]){re.escape(method)}(?![\w-])", " ", line)
     found = [f"repr: {m.group()}" for m in _REPR.finditer(line)]
     found += [f"multiplier: {m.group()}" for m in _MULTIPLIER.finditer(line)]
     unquoted = _QUOTED.sub(" ", line)
