@@ -309,3 +309,18 @@ def test_a_legend_hiding_data_is_moved_below_its_axes():
     ax = fig.axes[0]
     legend_box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
     assert legend_box.y1 <= ax.get_window_extent().y0
+
+
+def test_aliasing_explorer_draws_one_pattern_pixel_per_screen_pixel():
+    """A fine pattern drawn smaller than its size aliases on the screen: rings not in the data."""
+    import convlab
+
+    explorer = widgets.aliasing_explorer(convlab.zone_plate(512))
+    fig = explorer.figure(factor=4, method="subsample")
+    fig.set_dpi(widgets.core.STATIC_DPI)
+    for ax in fig.axes:
+        box = ax.get_window_extent()
+        assert (round(box.width), round(box.height)) == (256, 256)
+        assert ax.get_images()[0].get_array().shape == (256, 256)
+    assert "256×256" in fig.axes[0].get_title()
+    plt.close(fig)
