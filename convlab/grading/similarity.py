@@ -41,8 +41,11 @@ __all__ = [
 
 #: A pair is flagged when each submission shares at least this fraction of its fingerprints.
 DEFAULT_THRESHOLD = 0.8
-#: ... and at least this many fingerprints are shared (short answers are alike by nature).
+#: ... and at least this many tokens are shared (short answers are alike by nature).
 MIN_OVERLAP = 40
+#: A cell is named as alike on its own only with this many tokens in common: a one-line
+#: answer (``return n - k + 1``, about 17 tokens) is alike in every correct submission.
+MIN_CELL_OVERLAP = 25
 #: k-gram length (tokens) and winnowing window of the fingerprints.
 K, WINDOW = 12, 4
 #: Columns of ``similarity-<lesson>.csv``.
@@ -126,8 +129,8 @@ def similar_pairs(
             if other is None:
                 continue
             one, two = _fingerprint(code, boilerplate), _fingerprint(other, boilerplate)
-            _, s1, s2 = _compare(one, two)
-            if min(s1, s2) >= threshold:
+            shared_here, s1, s2 = _compare(one, two)
+            if shared_here >= MIN_CELL_OVERLAP and min(s1, s2) >= threshold:
                 cells.append(cell)
         pairs.append(SimilarPair(a, b, round(similarity, 3), shared, tuple(cells)))
     return sorted(pairs, key=lambda p: (-p.similarity, p.student_a, p.student_b))
