@@ -25,6 +25,7 @@ from ._core import (
     describe_kind,
     frozen,
 )
+from .shared import short_loop_hypotheses
 
 __all__ = ["DepthwiseConv2d", "DepthwiseToConv2dKernel", "ParamCounts"]
 
@@ -200,26 +201,7 @@ class DepthwiseConv2d(ArrayExercise):
             ),
             lambda: per_channel([kernel[..., c].T for c in range(channels)]),
         )
-        yield Hypothesis(
-            _(
-                "The last row and the last column of the output are missing: your loops stop "
-                "one position too early."
-            ),
-            lambda: expected[:-1, :-1],
-        )
-        yield Hypothesis(
-            _(
-                "The last row of the output is missing: the loop over rows stops one position too early."
-            ),
-            lambda: expected[:-1, :],
-        )
-        yield Hypothesis(
-            _(
-                "The last column of the output is missing: the loop over columns stops one "
-                "position too early."
-            ),
-            lambda: expected[:, :-1],
-        )
+        yield from short_loop_hypotheses(expected)
         kh, kw = kernel.shape[:2]
         if kh % 2 and kw % 2:
             yield Hypothesis(

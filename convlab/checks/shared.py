@@ -20,6 +20,7 @@ __all__ = [
     "mode_explanation",
     "random_image",
     "random_kernel",
+    "short_loop_hypotheses",
 ]
 
 # Kernels whose taps are distinct powers of two: every tap is identifiable in
@@ -147,23 +148,28 @@ class WindowExercise(ArrayExercise):
 
     def short_hypotheses(self, expected):
         """The loops stop one position early in rows, columns or both."""
-        yield Hypothesis(
-            _(
-                "The last row and the last column of the output are missing: your loops stop "
-                "one position too early."
-            ),
-            lambda: expected[:-1, :-1],
-        )
-        yield Hypothesis(
-            _(
-                "The last row of the output is missing: the loop over rows stops one position too early."
-            ),
-            lambda: expected[:-1, :],
-        )
-        yield Hypothesis(
-            _(
-                "The last column of the output is missing: the loop over columns stops one "
-                "position too early."
-            ),
-            lambda: expected[:, :-1],
-        )
+        yield from short_loop_hypotheses(expected)
+
+
+def short_loop_hypotheses(expected):
+    """The loops stop one position early in rows, columns or both (one Hypothesis each)."""
+    yield Hypothesis(
+        _(
+            "The last row and the last column of the output are missing: your loops stop "
+            "one position too early."
+        ),
+        lambda: expected[:-1, :-1],
+    )
+    yield Hypothesis(
+        _(
+            "The last row of the output is missing: the loop over rows stops one position too early."
+        ),
+        lambda: expected[:-1, :],
+    )
+    yield Hypothesis(
+        _(
+            "The last column of the output is missing: the loop over columns stops one "
+            "position too early."
+        ),
+        lambda: expected[:, :-1],
+    )
