@@ -211,15 +211,15 @@ def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) 
 
 
 def figure_digests(nb) -> set[str]:
-    """SHA-256 digests of the PNG figures a notebook's outputs hold (base64 text as stored)."""
-    found = set()
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {}).get("image/png")
-            if data:
-                text = "".join(data) if isinstance(data, list) else data
-                found.add(hashlib.sha256(text.strip().encode()).hexdigest())
-    return found
+    """The digests of the PNG figures a notebook's outputs hold (see ``figure_digest``)."""
+    from .student_feedback import figure_digest
+
+    return {
+        figure_digest(output["data"]["image/png"])
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if output.get("data", {}).get("image/png")
+    }
 
 
 def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:

@@ -39,7 +39,7 @@ from traitlets import Integer
 from ..i18n import get_language, set_language
 from ..i18n import gettext as _
 
-__all__ = ["StudentFeedback", "TEMPLATES", "LABELS", "shrink_png"]
+__all__ = ["StudentFeedback", "TEMPLATES", "LABELS", "shrink_png", "figure_digest"]
 
 #: The folder of the ``feedback`` template (``c.HTMLExporter.extra_template_basedirs``).
 TEMPLATES = Path(__file__).parent / "templates"
@@ -180,7 +180,7 @@ class StudentFeedback(NbGraderPreprocessor):
             data = output.get("data", {})
             # A widget needs a kernel: the page shows its static picture (or text) instead.
             data.pop(WIDGET_VIEW, None)
-            if "image/png" in data and _digest(data["image/png"]) in self._same:
+            if "image/png" in data and figure_digest(data["image/png"]) in self._same:
                 data.clear()
                 data["text/html"] = "<p><i>{}</i></p>".format(
                     html.escape(
@@ -203,8 +203,8 @@ class StudentFeedback(NbGraderPreprocessor):
         return cell, resources
 
 
-def _digest(data) -> str:
-    """The digest :func:`convlab.grading.command.figure_digests` records for a PNG output."""
+def figure_digest(data) -> str:
+    """SHA-256 of a PNG output's base64 text as stored (what the reference run records)."""
     import hashlib
 
     text = "".join(data) if isinstance(data, list) else data
