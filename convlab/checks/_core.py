@@ -731,6 +731,8 @@ def run_exercise(
                         "Your function returned {kind}, which could not be compared ({error})."
                     ).format(kind=describe_kind(call.value), error=type(error).__name__)
                 )
+            if verdict is None and call.mutated:  # every exercise: a right result is not enough
+                verdict = Verdict(_mutation_note(call))
         results.append((case.size, index, case, expected, call, verdict))
 
     failures = [r for r in results if r[5] is not None]

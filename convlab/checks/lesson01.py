@@ -82,6 +82,7 @@ class ImageInfo(Exercise):
             Case((frozen(np.zeros((4, 6), np.uint8)),)),
             Case((frozen(np.zeros((5, 3, 3), np.uint8)),)),
             Case((frozen(np.zeros((2, 7, 4), np.float64)),)),
+            Case((frozen(np.zeros((3, 5, 1), np.float32)),)),  # one channel kept as an axis
         ]
 
     def hidden_cases(self, rng):
@@ -182,7 +183,8 @@ class ToGrayscale(ArrayExercise):
 
     def public_cases(self):
         floats = frozen(np.array([[[1.0, 0.5, 0.0], [0.25, 0.75, 1.0]]]))
-        return [Case((_PUBLIC_RGB,)), Case((floats,))]
+        singles = frozen(np.array([[[0.2, 0.4, 0.6], [1.0, 0.0, 0.5]]], np.float32))
+        return [Case((_PUBLIC_RGB,)), Case((floats,)), Case((singles,))]
 
     def hidden_cases(self, rng):
         cases = []
@@ -271,7 +273,13 @@ class BgrToRgb(ArrayExercise):
 
     def public_cases(self):
         tiny = frozen(np.arange(12, dtype=np.uint8).reshape(2, 2, 3) * 20)
-        return [Case((tiny,)), Case((_PUBLIC_RGB,))]
+        floats = frozen(np.linspace(0.0, 1.0, 18).reshape(2, 3, 3))
+        return [
+            Case((tiny,)),
+            Case((_PUBLIC_RGB,)),
+            Case((floats,)),
+            Case((frozen(floats.astype(np.float32)),)),
+        ]
 
     def hidden_cases(self, rng):
         cases = []

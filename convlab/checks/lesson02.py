@@ -34,6 +34,9 @@ _PHOTO = frozen(
         dtype=np.uint8,
     )
 )
+# A float32 image and an integer kernel: the output is still float64.
+_SINGLES = frozen((np.arange(30, dtype=np.float32).reshape(5, 6) * 0.37) % 3)
+_INT_KERNEL = frozen(np.array([[1, 2], [0, -1], [3, 1]], dtype=np.int64))
 
 
 def window_cases(rng, *, odd_only: bool) -> list[Case]:
@@ -162,6 +165,7 @@ class CorrelateValid(WindowExercise):
             # as uint8 wraps around (the lesson's warning), and an integer output
             # is not the float64 array asked for.
             Case((_PHOTO, _K33)),
+            Case((_SINGLES, _INT_KERNEL)),  # float32 image, int64 kernel: the output is float64
         ]
 
     def hidden_cases(self, rng):
@@ -242,6 +246,7 @@ class ConvolveValid(WindowExercise):
             Case((frozen(np.arange(25, dtype=np.float64).reshape(5, 5) % 7), _K33)),
             Case((frozen(np.array([[1.0, 2.0, 3.0]])), frozen(np.array([[1.0, 2.0]])))),
             Case((_PHOTO, _K33)),  # uint8 input: a uint8 output would wrap around
+            Case((_SINGLES, _INT_KERNEL)),  # float32 image, int64 kernel
         ]
 
     def hidden_cases(self, rng):

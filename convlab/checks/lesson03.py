@@ -99,6 +99,7 @@ class PadImage(ArrayExercise):
         image = frozen(np.arange(1, 13, dtype=np.float64).reshape(3, 4))
         cases = [Case((image, 1, mode)) for mode in MODES]
         cases.append(Case((frozen(np.array([[1, 2, 3], [4, 5, 6]], np.uint8)), 2, "reflect")))
+        cases.append(Case((frozen(np.array([[0.5, 1.5], [2.5, 3.5]], np.float32)), 1, "wrap")))
         # Padding wider than the image, as on the lesson's strip: the border repeats.
         strip = frozen(np.array([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]))
         cases += [Case((strip, 5, mode)) for mode in ("reflect", "symmetric", "wrap")]
@@ -238,6 +239,8 @@ class CorrelateSame(WindowExercise):
             Case((image, kernel, "edge")),
             Case((image, kernel, "reflect")),
             Case((image, frozen(np.array([[1.0, -1.0, 2.0]])), "wrap")),
+            Case((frozen(image.astype(np.uint8) * 12), kernel, "symmetric")),
+            Case((frozen(image.astype(np.float32) / 4), kernel, "constant")),
         ]
 
     def hidden_cases(self, rng):

@@ -77,6 +77,7 @@ class ConvOutputSize(ScalarExercise):
             Case((7, 3, "same", 2, 1)),
             Case((600, 5, "same", 2, 1)),
             Case((600, 5, "valid", 2, 1)),
+            Case((8, 1, "valid", 3, 1)),  # a kernel narrower than the stride
         ]
 
     def hidden_cases(self, rng):
@@ -213,7 +214,8 @@ class SamePadding(Exercise):
             Case((5, 4, 1)),
             Case((6, 3, 2)),
             Case((600, 5, 2)),
-            Case((7, 1, 2)),
+            Case((7, 3, 2)),  # n not a multiple of the stride: the output size rounds up
+            Case((8, 1, 2)),  # a kernel narrower than the stride: the total would be -1
         ]
 
     def hidden_cases(self, rng):
@@ -355,6 +357,8 @@ class CorrelateStrided(WindowExercise):
             Case((image66, k33, 3)),
             Case((image57, k33, 1)),
             Case((image66, frozen(np.array([[1.0, -1.0]])), 4)),
+            Case((frozen((image57 * 9).astype(np.uint8)), k33, 2)),
+            Case((frozen(image66.astype(np.float32) / 3), K23, 3)),
         ]
 
     def hidden_cases(self, rng):

@@ -77,6 +77,9 @@ class _PoolExercise(ArrayExercise):
             Case((image57, 2)),
             Case((image57, 3)),
             Case((rgb, 2)),
+            Case((frozen(image57[..., np.newaxis].astype(np.float32) / 2), 2)),
+            # bright uint8 pixels: a window's sum passes 255, so adding in uint8 wraps
+            Case((frozen(((np.arange(42).reshape(6, 7) * 37) % 256).astype(np.uint8)), 2)),
         ]
 
     def hidden_cases(self, rng):
@@ -237,6 +240,15 @@ class AvgPool2d(_PoolExercise):
             _("You divided by size, but a window holds size * size pixels: divide by size * size."),
             lambda: pool(image, size, np.sum) / size,
         )
+        if np.asarray(image).dtype == np.uint8:
+            yield Hypothesis(
+                _(
+                    "Your averages are wrong where a window's sum passes 255: the pixels were "
+                    "added in uint8, which wraps around modulo 256 (250 + 10 gives 4). Convert "
+                    "the window to float before adding, or use np.mean, which adds in float64."
+                ),
+                lambda: np.mod(pool(image, size, np.sum), 256) / (size * size),
+            )
         yield from self.common_hypotheses(case, expected)
 
 

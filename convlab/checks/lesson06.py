@@ -56,6 +56,7 @@ class Conv2dParams(ScalarExercise):
             Case((3, 3, 3, 16)),
             Case((3, 3, 16, 8), (("bias", False),)),
             Case((1, 1, 64, 32)),
+            Case((3, 5, 2, 4), (("bias", True),)),
         ]
 
     def hidden_cases(self, rng):

@@ -113,6 +113,8 @@ class DepthwiseConv2d(ArrayExercise):
             Case((image452, _K232)),
             Case((image553, kernel333)),
             Case((frozen(np.arange(12.0).reshape(3, 4, 1)), frozen(np.array([[[2.0]]])))),
+            Case((frozen((image452 * 6).astype(np.uint8)), frozen(_K232.astype(np.int64)))),
+            Case((frozen(image553.astype(np.float32) / 2), kernel333)),
         ]
 
     def hidden_cases(self, rng):
@@ -274,6 +276,9 @@ class DepthwiseToConv2dKernel(ArrayExercise):
             Case((frozen(np.arange(1.0, 19.0).reshape(3, 3, 2)),)),
             Case((frozen(np.array([[[1.0, 2.0, 3.0]]])),)),
             Case((frozen(np.arange(1.0, 7.0).reshape(2, 3, 1)),)),
+            Case((frozen(np.arange(1, 13, dtype=np.int64).reshape(2, 2, 3)),)),
+            Case((frozen(np.arange(1, 9, dtype=np.uint8).reshape(2, 2, 2)),)),
+            Case((frozen(np.arange(12, dtype=np.float32).reshape(1, 3, 4) / 4),)),
         ]
 
     def hidden_cases(self, rng):

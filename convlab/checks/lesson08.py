@@ -65,7 +65,7 @@ class GaussianOneD(ArrayExercise):
     arg_names = ("sigma", "radius")
 
     def public_cases(self):
-        return [Case((1.0, 3)), Case((2.0, 4)), Case((0.5, 2))]
+        return [Case((1.0, 3)), Case((2.0, 4)), Case((0.5, 2)), Case((3, 5))]  # sigma an int too
 
     def hidden_cases(self, rng):
         cases = [Case((1.0, 0)), Case((3, 9)), Case((0.8, 1)), Case((10.0, 2))]
@@ -185,6 +185,9 @@ class Separate(Exercise):
             Case((frozen(sobel),)),
             Case((frozen(gaussian),)),
             Case((frozen(np.outer([1.0, -2.0], [3.0, 1.0, 2.0])),)),
+            # uint8, with a zero first row: dividing by the corner would divide by 0
+            Case((frozen(np.outer([0, 1, 3], [1, 2, 1]).astype(np.uint8)),)),
+            Case((frozen(np.outer([1.0, 3.0, 1.0, 3.0], [1.0, -2.0]).astype(np.float32)),)),
         ]
 
     def hidden_cases(self, rng):
@@ -354,6 +357,12 @@ class BlurSeparable(ArrayExercise):
             Case((image, frozen(np.array([0.25, 0.5, 0.25])))),
             Case((image, frozen(np.array([1.0, 2.0, 4.0]) / 7))),
             Case((frozen(np.eye(6, 7, dtype=np.uint8) * 200), frozen(gaussian_taps(1.0, 2)))),
+            Case(
+                (
+                    frozen(image.astype(np.float32) / 8),
+                    frozen(np.array([1.0, 4.0, 6.0, 4.0, 1.0]) / 16),
+                )
+            ),
         ]
 
     def hidden_cases(self, rng):
@@ -434,7 +443,38 @@ class BlurSeparable(ArrayExercise):
             ),
             lambda: one_pass(one_pass(image, k1d[::-1], 0), k1d[::-1], 1),
         )
+        yield Hypothesis(
+            _(
+                "Each tap of the 1-D kernel was squared (k1d ** 2): the 2-D kernel is the "
+                "outer product np.outer(k1d, k1d), but each pass uses k1d itself."
+            ),
+            lambda: one_pass(one_pass(image, k1d**2, 0), k1d**2, 1),
+        )
+        yield Hypothesis(
+            _(
+                "Each axis was filtered twice, a blur wider than asked: one pass down the "
+                "columns and one along the rows are enough."
+            ),
+            lambda: one_pass(one_pass(one_pass(one_pass(image, k1d, 0), k1d, 0), k1d, 1), k1d, 1),
+        )
         if image.dtype == np.uint8:
+
+            def stored_both_passes(cast):
+                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                    warnings.simplefilter("ignore")
+                    first = cast(one_pass(image, k1d, 0)).astype(np.uint8)
+                    return cast(one_pass(first, k1d, 1)).astype(np.uint8)
+
+            for cast in (np.asarray, np.rint):
+                yield Hypothesis(
+                    _(
+                        "Both passes were stored in uint8 arrays, so fractions were cut off "
+                        "after each pass. Keep the intermediate image and the result in "
+                        "floating point."
+                    ),
+                    lambda cast=cast: stored_both_passes(cast),
+                    key="uint8 both passes",
+                )
 
             def stored_first_pass():
                 with warnings.catch_warnings(), np.errstate(all="ignore"):

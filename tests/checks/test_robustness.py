@@ -119,7 +119,7 @@ def test_array_likes_with_right_values_pass(capsys):
 def test_success_prints_one_line_and_returns_none(capsys):
     assert convlab.checks.pad_image(ok.pad_image) is None
     out = capsys.readouterr().out
-    assert out == "✓ pad_image: pad_image passed all 9 cases.\n"
+    assert out == "✓ pad_image: pad_image passed all 10 cases.\n"
 
 
 def test_inputs_are_copies_so_the_cases_cannot_be_edited():
