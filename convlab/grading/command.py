@@ -11,7 +11,8 @@ Run inside (or pointed at) an nbgrader course directory (``course/<lang>/``):
    ``--force`` everyone;
 2. ``grades-<lesson>.csv`` is written from the gradebook: nbgrader's export
    columns plus ``status`` (``graded`` or ``failed``: a submission that could not
-   be graded has no score, never a bare 0), ``sandbox`` and ``note``; the command
+   be graded has no score, never a bare 0), ``sandbox`` (with the limits this
+   machine did not enforce, also said in the summary) and ``note``; the command
    exits non-zero when a submission failed and lists it;
 3. every submission's own code is scanned outside the kernel for tampering with
    the checks (``flags-<lesson>.csv``).
@@ -45,9 +46,11 @@ from .coursedir import (
     resolve_db_url,
 )
 
-__all__ = ["grade", "GradeResult", "grade_cli", "CSV_COLUMNS"]
+__all__ = ["grade", "GradeResult", "grade_cli", "unenforced_summary", "CSV_COLUMNS"]
 
-#: Columns of ``grades-<lesson>.csv``: nbgrader's export columns, then ours.
+#: Columns of ``grades-<lesson>.csv``: nbgrader's export columns, then ours.  The
+#: names are fixed, in English, whatever the course's language (LMS exports and
+#: scripts read them); ``sandbox`` holds machine-readable ids.
 CSV_COLUMNS = [
     "assignment",
     "duedate",
@@ -83,6 +86,8 @@ class GradeResult:
     timeouts: int = 0
     #: The machine that graded it (Dask), else "".
     host: str = ""
+    #: Limits its sandbox did not hold on the machine that graded it (`sandbox.GAPS` ids).
+    unenforced: list[str] = dataclasses.field(default_factory=list)
 
 
 def _digest(folder: Path) -> str:
@@ -266,6 +271,8 @@ def _write_csv(
 ) -> Path:
     from nbgrader.api import Gradebook, MissingEntry
 
+    from .sandbox import sandbox_column
+
     path = course / f"grades-{lesson}.csv"
     with Gradebook(db_url) as gb, path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, CSV_COLUMNS)
@@ -287,7 +294,9 @@ def _write_csv(
             except MissingEntry:
                 pass
             recorded = _recorded(course, lesson, result.student)
-            row["sandbox"] = recorded.get("sandbox", sandbox)
+            row["sandbox"] = sandbox_column(
+                recorded.get("sandbox", sandbox), recorded.get("unenforced", [])
+            )
             if result.status == "failed":
                 row["status"] = "failed"
                 row["note"] = _failure_cause(result.log)
@@ -428,7 +437,10 @@ def grade(
         if force or student in wanted or not _up_to_date(course, lesson, student, state):
             todo[student] = state
         else:
-            results[student] = GradeResult(student, "skipped")
+            recorded = _recorded(course, lesson, student)
+            results[student] = GradeResult(
+                student, "skipped", unenforced=list(recorded.get("unenforced", []))
+            )
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     with tqdm(
@@ -452,6 +464,7 @@ def grade(
                 failures=list(outcome.get("failures", [])),
                 timeouts=outcome.get("timeouts", 0),
                 host=outcome.get("host", ""),
+                unenforced=list(outcome.get("unenforced", [])),
             )
             marker = _marker(course, lesson, student)
             marker.parent.mkdir(parents=True, exist_ok=True)
@@ -461,6 +474,7 @@ def grade(
                         **todo[student],
                         "status": status,
                         "sandbox": sandbox,
+                        "unenforced": result.unenforced,
                         "seconds": round(outcome["seconds"], 2),
                     }
                 )
@@ -626,6 +640,23 @@ def _run_workers(course, lesson, students, jobs, db_url, sandbox):
         isolated = isolated or broken
 
 
+def unenforced_summary(course: Path, lesson: str, results: list[GradeResult]) -> list[str]:
+    """The summary's lines on the sandbox limits this machine did not enforce.
+
+    In the course's language (:func:`convlab.grading.report.course_language`):
+    a heading and, per limit any submission's sandbox lacked, what is missing
+    and what the instructor can do (:func:`convlab.grading.sandbox.unenforced_lines`).
+    """
+    from .report import _language, course_language
+    from .sandbox import unenforced_lines
+
+    gaps = {gap for result in results for gap in result.unenforced}
+    if not gaps:
+        return []
+    with _language(course_language(course, lesson)):
+        return unenforced_lines(gaps)
+
+
 def grade_cli(args) -> int:
     from .report import class_report, summary, write_report
     from .sandbox import SandboxUnavailable
@@ -664,6 +695,8 @@ def grade_cli(args) -> int:
         f"grades: {csv_path}  ({counts['graded']} graded, {counts['skipped']} unchanged, "
         f"{counts['failed']} failed{'; NO SANDBOX' if sandbox == 'none' else ''})"
     )
+    for line in unenforced_summary(course, args.lesson, results):
+        print(line)
     if flagged:
         print(
             f"{len(flagged)} submission(s) flagged for review: {course / f'flags-{args.lesson}.csv'}"
