@@ -12,8 +12,9 @@ Run inside (or pointed at) an nbgrader course directory (``course/<lang>/``):
 2. ``grades-<lesson>.csv`` is written from the gradebook: nbgrader's export
    columns plus ``status`` (``graded`` or ``failed``: a submission that could not
    be graded has no score, never a bare 0), ``sandbox`` (with the limits this
-   machine did not enforce, also said in the summary) and ``note``; the command
-   exits non-zero when a submission failed and lists it;
+   machine did not enforce, also said in the summary), ``note`` and
+   ``restored_cells`` (test cells the student deleted or edited, which nbgrader
+   restored); the command exits non-zero when a submission failed and lists it;
 3. every submission's own code is scanned outside the kernel for tampering with
    the checks (``flags-<lesson>.csv``).
 
@@ -50,7 +51,7 @@ __all__ = ["grade", "GradeResult", "grade_cli", "unenforced_summary", "CSV_COLUM
 
 #: Columns of ``grades-<lesson>.csv``: nbgrader's export columns, then ours.  The
 #: names are fixed, in English, whatever the course's language (LMS exports and
-#: scripts read them); ``sandbox`` holds machine-readable ids.
+#: scripts read them); ``sandbox`` and ``restored_cells`` hold machine-readable ids.
 CSV_COLUMNS = [
     "assignment",
     "duedate",
@@ -66,6 +67,7 @@ CSV_COLUMNS = [
     "status",
     "sandbox",
     "note",
+    "restored_cells",
 ]
 
 
@@ -88,6 +90,8 @@ class GradeResult:
     host: str = ""
     #: Limits its sandbox did not hold on the machine that graded it (`sandbox.GAPS` ids).
     unenforced: list[str] = dataclasses.field(default_factory=list)
+    #: Test cells (grade ids) the student deleted or edited, which nbgrader restored.
+    restored: list[str] = dataclasses.field(default_factory=list)
 
 
 def _digest(folder: Path) -> str:
@@ -236,7 +240,7 @@ def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
     """
     from ..checks import scan_notebook
     from .report import _language, course_language
-    from .tampering import changed_test_cells
+    from .tampering import finding, restored_test_cells
 
     path = course / f"flags-{lesson}.csv"
     with (
@@ -247,6 +251,7 @@ def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
         writer.writerow(["student_id", "finding"])
         for result in results:
             result.flags = []
+            result.restored = []
             for notebook in sorted(
                 (course / "submitted" / result.student / lesson).glob("*.ipynb")
             ):
@@ -254,7 +259,9 @@ def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
                 try:
                     result.flags += scan_notebook(notebook)
                     if release.is_file():
-                        result.flags += changed_test_cells(notebook, release)
+                        changes = restored_test_cells(notebook, release)
+                        result.flags += [finding(*change) for change in changes]
+                        result.restored += [grade_id for grade_id, _change in changes]
                 except (OSError, ValueError) as exc:  # unreadable or not a notebook
                     result.flags.append(f"could not read {notebook.name}: {exc}")
             writer.writerows([result.student, finding] for finding in result.flags)
@@ -297,6 +304,7 @@ def _write_csv(
             row["sandbox"] = sandbox_column(
                 recorded.get("sandbox", sandbox), recorded.get("unenforced", [])
             )
+            row["restored_cells"] = " ".join(result.restored)
             if result.status == "failed":
                 row["status"] = "failed"
                 row["note"] = _failure_cause(result.log)

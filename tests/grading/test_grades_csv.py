@@ -1,7 +1,8 @@
 """The grades CSV is always right: resubmissions, failures, one student's regrade.
 
 Through `convlab grade` (the command and the function), on lesson 01; with the
-limits the sandbox did not enforce (``sandbox`` column, summary).
+limits the sandbox did not enforce (``sandbox`` column, summary) and the test
+cells nbgrader restored (``restored_cells`` column).
 """
 
 from __future__ import annotations
@@ -44,7 +45,12 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
     total = sum(exercise_points(read_nb(course / "source" / SLUG / f"{SLUG}.ipynb")).values())
     release = read_nb(course / "release" / SLUG / f"{SLUG}.ipynb")
     submit(course, "alice", SLUG, solved(course, SLUG))
-    submit(course, "bob", SLUG, release)
+    # Bob deletes one test cell and edits another to pass: nbgrader restores both.
+    tampered = read_nb(course / "release" / SLUG / f"{SLUG}.ipynb")
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in tampered.cells]
+    tampered.cells.pop(ids.index("brighten_public"))
+    tampered.cells[ids.index("image_info_public")].source = "pass  # it failed, so I made it pass"
+    submit(course, "bob", SLUG, tampered)
     submit(course, "carol", SLUG, solved(course, SLUG))
     (course / "submitted" / "carol" / SLUG / f"{SLUG}.ipynb").write_text("{ not a notebook")
 
@@ -74,6 +80,9 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
         if os.geteuid() == 0:  # root mounts the socket folder's tmpfs
             assert rows[student]["sandbox"] == "bwrap (not enforced: cpu-quota, total-memory)"
     assert rows["carol"]["sandbox"] == "bwrap"
+    # The test cells nbgrader restored, named in the row: Bob's deleted and edited ones.
+    assert rows["bob"]["restored_cells"] == "image_info_public brighten_public"
+    assert rows["alice"]["restored_cells"] == "" and rows["carol"]["restored_cells"] == ""
 
     # 2. Bob resubmits a solved notebook, Carol a readable one: both regraded without --force;
     #    Alice, unchanged, is skipped and keeps her grade.
@@ -86,6 +95,7 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
     assert float(rows["alice"]["score"]) == total and rows["alice"]["status"] == "graded"
     assert float(rows["bob"]["score"]) == total
     assert float(rows["carol"]["score"]) == 0.0 and rows["carol"]["status"] == "graded"
+    assert rows["bob"]["restored_cells"] == ""  # the resubmission keeps every test cell
     # Alice, skipped, keeps what her earlier grading recorded.
     assert rows["alice"]["sandbox"] == rows["bob"]["sandbox"] == rows["carol"]["sandbox"] != "bwrap"
 
