@@ -11,8 +11,10 @@ Run inside (or pointed at) an nbgrader course directory (``course/<lang>/``):
    ``--force`` everyone;
 2. ``grades-<lesson>.csv`` is written from the gradebook: nbgrader's export
    columns plus ``status`` (``graded`` or ``failed``: a submission that could not
-   be graded has no score, never a bare 0), ``sandbox`` and ``note``; the command
-   exits non-zero when a submission failed and lists it;
+   be graded has no score, never a bare 0), ``sandbox`` (with the limits this
+   machine did not enforce, also said in the summary), ``note`` and
+   ``restored_cells`` (test cells the student deleted or edited, which nbgrader
+   restored); the command exits non-zero when a submission failed and lists it;
 3. every submission's own code is scanned outside the kernel for tampering with
    the checks (``flags-<lesson>.csv``).
 
@@ -45,9 +47,11 @@ from .coursedir import (
     resolve_db_url,
 )
 
-__all__ = ["grade", "GradeResult", "grade_cli", "CSV_COLUMNS"]
+__all__ = ["grade", "GradeResult", "grade_cli", "unenforced_summary", "CSV_COLUMNS"]
 
-#: Columns of ``grades-<lesson>.csv``: nbgrader's export columns, then ours.
+#: Columns of ``grades-<lesson>.csv``: nbgrader's export columns, then ours.  The
+#: names are fixed, in English, whatever the course's language (LMS exports and
+#: scripts read them); ``sandbox`` and ``restored_cells`` hold machine-readable ids.
 CSV_COLUMNS = [
     "assignment",
     "duedate",
@@ -63,6 +67,7 @@ CSV_COLUMNS = [
     "status",
     "sandbox",
     "note",
+    "restored_cells",
 ]
 
 
@@ -83,6 +88,10 @@ class GradeResult:
     timeouts: int = 0
     #: The machine that graded it (Dask), else "".
     host: str = ""
+    #: Limits its sandbox did not hold on the machine that graded it (`sandbox.GAPS` ids).
+    unenforced: list[str] = dataclasses.field(default_factory=list)
+    #: Test cells (grade ids) the student deleted or edited, which nbgrader restored.
+    restored: list[str] = dataclasses.field(default_factory=list)
 
 
 def _digest(folder: Path) -> str:
@@ -231,7 +240,7 @@ def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
     """
     from ..checks import scan_notebook
     from .report import _language, course_language
-    from .tampering import changed_test_cells
+    from .tampering import finding, restored_test_cells
 
     path = course / f"flags-{lesson}.csv"
     with (
@@ -242,6 +251,7 @@ def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
         writer.writerow(["student_id", "finding"])
         for result in results:
             result.flags = []
+            result.restored = []
             for notebook in sorted(
                 (course / "submitted" / result.student / lesson).glob("*.ipynb")
             ):
@@ -249,7 +259,9 @@ def _scan(course: Path, lesson: str, results: list[GradeResult]) -> Path:
                 try:
                     result.flags += scan_notebook(notebook)
                     if release.is_file():
-                        result.flags += changed_test_cells(notebook, release)
+                        changes = restored_test_cells(notebook, release)
+                        result.flags += [finding(*change) for change in changes]
+                        result.restored += [grade_id for grade_id, _change in changes]
                 except (OSError, ValueError) as exc:  # unreadable or not a notebook
                     result.flags.append(f"could not read {notebook.name}: {exc}")
             writer.writerows([result.student, finding] for finding in result.flags)
@@ -265,6 +277,8 @@ def _write_csv(
     course: Path, lesson: str, db_url: str, results: list[GradeResult], sandbox: str
 ) -> Path:
     from nbgrader.api import Gradebook, MissingEntry
+
+    from .sandbox import sandbox_column
 
     path = course / f"grades-{lesson}.csv"
     with Gradebook(db_url) as gb, path.open("w", newline="", encoding="utf-8") as f:
@@ -287,7 +301,10 @@ def _write_csv(
             except MissingEntry:
                 pass
             recorded = _recorded(course, lesson, result.student)
-            row["sandbox"] = recorded.get("sandbox", sandbox)
+            row["sandbox"] = sandbox_column(
+                recorded.get("sandbox", sandbox), recorded.get("unenforced", [])
+            )
+            row["restored_cells"] = " ".join(result.restored)
             if result.status == "failed":
                 row["status"] = "failed"
                 row["note"] = _failure_cause(result.log)
@@ -428,7 +445,10 @@ def grade(
         if force or student in wanted or not _up_to_date(course, lesson, student, state):
             todo[student] = state
         else:
-            results[student] = GradeResult(student, "skipped")
+            recorded = _recorded(course, lesson, student)
+            results[student] = GradeResult(
+                student, "skipped", unenforced=list(recorded.get("unenforced", []))
+            )
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     with tqdm(
@@ -452,6 +472,7 @@ def grade(
                 failures=list(outcome.get("failures", [])),
                 timeouts=outcome.get("timeouts", 0),
                 host=outcome.get("host", ""),
+                unenforced=list(outcome.get("unenforced", [])),
             )
             marker = _marker(course, lesson, student)
             marker.parent.mkdir(parents=True, exist_ok=True)
@@ -461,6 +482,7 @@ def grade(
                         **todo[student],
                         "status": status,
                         "sandbox": sandbox,
+                        "unenforced": result.unenforced,
                         "seconds": round(outcome["seconds"], 2),
                     }
                 )
@@ -626,6 +648,23 @@ def _run_workers(course, lesson, students, jobs, db_url, sandbox):
         isolated = isolated or broken
 
 
+def unenforced_summary(course: Path, lesson: str, results: list[GradeResult]) -> list[str]:
+    """The summary's lines on the sandbox limits this machine did not enforce.
+
+    In the course's language (:func:`convlab.grading.report.course_language`):
+    a heading and, per limit any submission's sandbox lacked, what is missing
+    and what the instructor can do (:func:`convlab.grading.sandbox.unenforced_lines`).
+    """
+    from .report import _language, course_language
+    from .sandbox import unenforced_lines
+
+    gaps = {gap for result in results for gap in result.unenforced}
+    if not gaps:
+        return []
+    with _language(course_language(course, lesson)):
+        return unenforced_lines(gaps)
+
+
 def grade_cli(args) -> int:
     from .report import class_report, summary, write_report
     from .sandbox import SandboxUnavailable
@@ -664,6 +703,8 @@ def grade_cli(args) -> int:
         f"grades: {csv_path}  ({counts['graded']} graded, {counts['skipped']} unchanged, "
         f"{counts['failed']} failed{'; NO SANDBOX' if sandbox == 'none' else ''})"
     )
+    for line in unenforced_summary(course, args.lesson, results):
+        print(line)
     if flagged:
         print(
             f"{len(flagged)} submission(s) flagged for review: {course / f'flags-{args.lesson}.csv'}"

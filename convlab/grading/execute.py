@@ -62,7 +62,22 @@ __all__ = [
     "SandboxedKernelManager",
     "PatientReplyMixin",
     "PatientExecutePreprocessor",
+    "take_unenforced",
 ]
+
+#: Limits (`Sandbox.unenforced` ids) the sandboxes started in this process did not
+#: hold, since `take_unenforced` last ran: a worker reports them per submission.
+_unenforced: set[str] = set()
+
+
+def take_unenforced() -> list[str]:
+    """The limits this process's sandboxes did not hold since the last call (and forget them)."""
+    from .sandbox import GAPS
+
+    gaps = [g for g in GAPS if g in _unenforced]
+    _unenforced.clear()
+    return gaps
+
 
 #: Longest single wait for a kernel reply; the cell's own timeout is unchanged.
 POLL_SLICE = 0.5
@@ -226,6 +241,7 @@ class GradingExecute(PatientReplyMixin, Execute):
             env["MPLBACKEND"] = "agg"
         box = Sandbox(path, env=env)
         self._sandboxes.append(box)
+        _unenforced.update(box.unenforced)  # for the grades CSV and the summary
         name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
         self.km = SandboxedKernelManager(kernel_name=name, config=self.config)
         self.km.sandbox = box

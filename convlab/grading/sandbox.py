@@ -22,8 +22,11 @@ namespaces of its own:
 - **CPU**: one CPU per live sandbox (``taskset``), a lower priority (``nice``),
   and a seccomp filter that refuses ``sched_setaffinity`` (so the CPU set
   holds whatever the submission spawns) and ``memfd_create``/``shmget`` (shared
-  memory outside every tmpfs size).  No cgroups: where they would be needed
-  (a CPU quota, the memory of all processes together) docs/GRADING.md says so.
+  memory outside every tmpfs size).  No cgroups: what would need them (a CPU
+  quota, the memory of all processes together) is listed by
+  `Sandbox.unenforced`, and ``convlab grade`` says so in its summary
+  (`unenforced_lines`) and in the grades CSV's ``sandbox`` column
+  (`sandbox_column`).
 
 nbgrader's other steps (restoring cells, checksums, scores, feedback) run
 outside the sandbox, in the grading process.
@@ -41,9 +44,19 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["SandboxLimits", "SandboxUnavailable", "sandbox_problem", "Sandbox"]
+__all__ = [
+    "SandboxLimits",
+    "SandboxUnavailable",
+    "sandbox_problem",
+    "Sandbox",
+    "GAPS",
+    "sandbox_column",
+    "parse_sandbox_column",
+    "unenforced_lines",
+]
 
 #: Where the submission's private copy is mounted inside the sandbox.
 WORKDIR = "/submission"
@@ -269,8 +282,11 @@ class Sandbox:
         """Limits this sandbox cannot hold on this machine, in short English words.
 
         For the grading summary and the CSV's ``sandbox`` column (like ``none``
-        for no sandbox).  Without cgroups, never a CPU quota below one CPU nor a
-        limit on the memory of all the submission's processes together.
+        for no sandbox); ids from `GAPS`, in its order.  The sandbox uses no
+        cgroups (this project's machines have cgroup v1 and no systemd), so
+        never a CPU quota below one CPU nor a limit on the memory of all the
+        submission's processes together; as an ordinary user, neither a socket
+        folder of bounded size nor a process limit of its own.
         """
         gaps = ["cpu-quota", "total-memory"]
         if not self.ipc_limited:
@@ -413,6 +429,98 @@ class Sandbox:
 
     def __repr__(self) -> str:
         return f"Sandbox({self.host}, uid={self.uid})"
+
+
+#: What `Sandbox.unenforced` can name, in the order the summary and the CSV list them.
+GAPS = ("cpu-quota", "total-memory", "ipc-folder-size", "shared-process-limit")
+_COLUMN_GAPS = " (not enforced: "
+
+
+def sandbox_column(kind: str, unenforced: Iterable[str] = ()) -> str:
+    """The grades CSV's ``sandbox`` value of a row.
+
+    ``bwrap`` (every limit held), ``bwrap (not enforced: cpu-quota,
+    total-memory)`` (ids of `GAPS`, in its order), or ``none`` (graded with
+    ``--unsafe-no-sandbox``: no limit at all, so none is listed).
+    `parse_sandbox_column` reads it back.
+    """
+    if kind not in ("bwrap", "none"):
+        raise ValueError(f"`kind` must be 'bwrap' or 'none'; got {kind!r}")
+    gaps = set(unenforced)
+    unknown = gaps - set(GAPS)
+    if unknown:
+        raise ValueError(f"unknown limits {sorted(unknown)}; expected some of {list(GAPS)}")
+    if kind == "none" or not gaps:
+        return kind
+    return kind + _COLUMN_GAPS + ", ".join(g for g in GAPS if g in gaps) + ")"
+
+
+def parse_sandbox_column(value: str) -> tuple[str, list[str]]:
+    """``(kind, unenforced)`` of a ``sandbox`` value written by `sandbox_column`.
+
+    >>> parse_sandbox_column("bwrap (not enforced: cpu-quota, total-memory)")
+    ('bwrap', ['cpu-quota', 'total-memory'])
+    >>> parse_sandbox_column("none")
+    ('none', [])
+    """
+    kind, _sep, rest = value.partition(_COLUMN_GAPS)
+    gaps = [g.strip() for g in rest.removesuffix(")").split(",") if g.strip()]
+    if kind not in ("bwrap", "none") or (_sep and (not value.endswith(")") or not gaps)):
+        raise ValueError(f"not a sandbox column value: {value!r}")
+    if set(gaps) - set(GAPS):
+        raise ValueError(f"unknown limits in {value!r}; expected some of {list(GAPS)}")
+    return kind, gaps
+
+
+def unenforced_lines(unenforced: Iterable[str]) -> list[str]:
+    """What the grading summary says of limits this machine does not hold, in the current language.
+
+    A heading, then one line per limit (ids of `GAPS`): what is missing and
+    what the instructor can do about it.  Empty when every limit is held.
+    """
+    from ..i18n import gettext as _
+    from ..i18n import ngettext
+
+    gaps = [g for g in GAPS if g in set(unenforced)]
+    if not gaps:
+        return []
+    memory = f"{SandboxLimits().memory / 1024**3:g} GiB"
+    scope = "systemd-run --scope" if os.geteuid() == 0 else "systemd-run --user --scope"
+    advice = {
+        # TRANSLATORS: keep the id before the colon (cpu-quota) as is: the grades CSV names it.
+        "cpu-quota": _(
+            "cpu-quota: no CPU quota per submission, only one CPU of its own at a lower "
+            "priority; a quota needs cgroup v2 with the cpu controller delegated to the "
+            "grading account. With systemd and cgroup v2, `{command}` bounds the whole run; "
+            "meanwhile use at most as many --jobs as CPUs"
+        ).format(command=f"{scope} -p CPUQuota=200% convlab grade ..."),
+        # TRANSLATORS: keep the id before the colon (total-memory) as is: the grades CSV names it.
+        "total-memory": _(
+            "total-memory: no limit on the memory of all a submission's processes together, "
+            "only {memory} per process; it needs cgroup v2 with the memory controller "
+            "delegated to the grading account. With systemd and cgroup v2, `{command}` "
+            "bounds the whole run"
+        ).format(memory=memory, command=f"{scope} -p MemoryMax=8G convlab grade ..."),
+        # TRANSLATORS: keep the id before the colon (ipc-folder-size) as is: the grades CSV names it.
+        "ipc-folder-size": _(
+            "ipc-folder-size: the kernel's socket folder is bounded per file only, not in "
+            "total; grade as root (root mounts a 1 MiB tmpfs for it)"
+        ),
+        # TRANSLATORS: keep the id before the colon (shared-process-limit) as is: the grades CSV names it.
+        "shared-process-limit": _(
+            "shared-process-limit: the process limit is shared with your account's other "
+            "processes, the run's other sandboxes included; grade as root (each sandbox then "
+            "runs as a user id of its own, with a limit of its own)"
+        ),
+    }
+    heading = ngettext(
+        "this machine does not enforce {n} sandbox limit (the grades CSV's sandbox column "
+        "names it):",
+        "this machine does not enforce {n} sandbox limits (the grades CSV's sandbox column "
+        "names them):",
+        len(gaps),
+    ).format(n=len(gaps))
+    return [heading, *("  " + advice[g] for g in gaps)]
 
 
 def _processes_of(uid: int) -> int:

@@ -5,7 +5,8 @@ nbgrader's autograde puts every test cell back as the instructor wrote it
 cell costs the class nothing. But a student who deleted a failing test, or
 edited one to pass, did something an instructor wants to know: each such cell
 is a finding in ``flags-<lesson>.csv`` and the class report, in the course's
-language.
+language, and its grade id is listed in the ``restored_cells`` column of
+``grades-<lesson>.csv``.
 
 Introduced in the instructor guide (docs/GRADING.md).
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["changed_test_cells"]
+__all__ = ["changed_test_cells", "restored_test_cells"]
 
 
 def _test_cells(nb) -> dict[str, str]:
@@ -39,6 +40,46 @@ def _same(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
+def restored_test_cells(submitted: Path, release: Path) -> list[tuple[str, str]]:
+    """The release notebook's test cells the submission deleted or edited.
+
+    Parameters
+    ----------
+    submitted, release : Path
+        The student's notebook and the release notebook it came from.
+
+    Returns
+    -------
+    list of (str, str)
+        ``(grade_id, "deleted" | "edited")`` per such cell, in the release
+        notebook's order: the cells nbgrader restored before grading.
+    """
+    import json
+
+    given = _test_cells(json.loads(Path(release).read_text(encoding="utf-8")))
+    found = _test_cells(json.loads(Path(submitted).read_text(encoding="utf-8")))
+    changes = []
+    for grade_id, source in given.items():
+        if grade_id not in found:
+            changes.append((grade_id, "deleted"))
+        elif not _same(found[grade_id], source):
+            changes.append((grade_id, "edited"))
+    return changes
+
+
+def finding(grade_id: str, change: str) -> str:
+    """One restored cell as a finding, in the current language (`change`: deleted or edited)."""
+    from ..i18n import gettext as _
+
+    if change == "deleted":
+        return _("test cell {cell} was deleted (nbgrader graded the original)").format(
+            cell=grade_id
+        )
+    if change == "edited":
+        return _("test cell {cell} was edited (nbgrader graded the original)").format(cell=grade_id)
+    raise ValueError(f"`change` must be 'deleted' or 'edited'; got {change!r}")
+
+
 def changed_test_cells(submitted: Path, release: Path) -> list[str]:
     """What the submission did to the release notebook's test cells, as findings.
 
@@ -53,24 +94,4 @@ def changed_test_cells(submitted: Path, release: Path) -> list[str]:
         One finding per deleted or edited test cell, in the current language,
         e.g. "test cell correlate_loops_public was deleted (nbgrader graded the original)".
     """
-    import json
-
-    from ..i18n import gettext as _
-
-    given = _test_cells(json.loads(Path(release).read_text(encoding="utf-8")))
-    found = _test_cells(json.loads(Path(submitted).read_text(encoding="utf-8")))
-    findings = []
-    for grade_id, source in given.items():
-        if grade_id not in found:
-            findings.append(
-                _("test cell {cell} was deleted (nbgrader graded the original)").format(
-                    cell=grade_id
-                )
-            )
-        elif not _same(found[grade_id], source):
-            findings.append(
-                _("test cell {cell} was edited (nbgrader graded the original)").format(
-                    cell=grade_id
-                )
-            )
-    return findings
+    return [finding(*change) for change in restored_test_cells(submitted, release)]

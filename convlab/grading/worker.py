@@ -55,15 +55,26 @@ def init_worker(course: str, db_url: str, sandbox: str) -> None:
 
 def grade_submission(lesson: str, student: str) -> dict:
     """Autograde one submission and write its feedback; returns what happened."""
+    from .execute import take_unenforced
+
     api = _state["api"]
     api.config.GradingExecute.reference_seconds = _reference(lesson)
+    take_unenforced()  # forget an earlier submission's
     start = time.perf_counter()
     result = api.autograde(lesson, student, force=True, create=True)
     seconds = time.perf_counter() - start
+    # The limits this submission's sandboxes did not hold (none started: none listed).
+    unenforced = take_unenforced()
     log = (result.get("log") or "") + (result.get("error") or "")
     graded = _state["course"] / "autograded" / student / lesson
     if not result.get("success") or not graded.is_dir():
-        return {"student": student, "ok": False, "seconds": seconds, "log": log[-4000:]}
+        return {
+            "student": student,
+            "ok": False,
+            "seconds": seconds,
+            "log": log[-4000:],
+            "unenforced": unenforced,
+        }
     feedback = api.generate_feedback(lesson, student, force=True)
     if not feedback.get("success"):
         log += (feedback.get("log") or "") + (feedback.get("error") or "")
@@ -73,6 +84,7 @@ def grade_submission(lesson: str, student: str) -> dict:
         "seconds": time.perf_counter() - start,
         "autograde_seconds": seconds,
         "log": log[-4000:],
+        "unenforced": unenforced,
         **_summary(lesson, student, graded),
     }
 

@@ -1,12 +1,15 @@
 """The grades CSV is always right: resubmissions, failures, one student's regrade.
 
-Through `convlab grade` (the command and the function), on lesson 01.
+Through `convlab grade` (the command and the function), on lesson 01; with the
+limits the sandbox did not enforce (``sandbox`` column, summary) and the test
+cells nbgrader restored (``restored_cells`` column).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -14,8 +17,10 @@ import pytest
 
 from convlab.cli import main
 from convlab.grading import grade
-from convlab.grading.command import CSV_COLUMNS
+from convlab.grading.command import CSV_COLUMNS, GradeResult, unenforced_summary
+from convlab.grading.sandbox import GAPS, parse_sandbox_column, sandbox_column
 
+from ..course.conftest import ROOT
 from .nbgrader_helpers import exercise_points, nbgrader, read_nb, scratch_course, solved, submit
 
 SLUG = "01-images-as-arrays"
@@ -40,7 +45,12 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
     total = sum(exercise_points(read_nb(course / "source" / SLUG / f"{SLUG}.ipynb")).values())
     release = read_nb(course / "release" / SLUG / f"{SLUG}.ipynb")
     submit(course, "alice", SLUG, solved(course, SLUG))
-    submit(course, "bob", SLUG, release)
+    # Bob deletes one test cell and edits another to pass: nbgrader restores both.
+    tampered = read_nb(course / "release" / SLUG / f"{SLUG}.ipynb")
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in tampered.cells]
+    tampered.cells.pop(ids.index("brighten_public"))
+    tampered.cells[ids.index("image_info_public")].source = "pass  # it failed, so I made it pass"
+    submit(course, "bob", SLUG, tampered)
     submit(course, "carol", SLUG, solved(course, SLUG))
     (course / "submitted" / "carol" / SLUG / f"{SLUG}.ipynb").write_text("{ not a notebook")
 
@@ -50,6 +60,10 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
         code = main(["grade", SLUG, "--course-dir", str(course), "--jobs", "2"])
     assert code == 1, out.getvalue()
     assert "FAILED carol" in out.getvalue()
+    # What this machine's sandboxes did not enforce is said in the summary, with a remedy.
+    assert "this machine does not enforce" in out.getvalue(), out.getvalue()
+    assert "cpu-quota: no CPU quota per submission" in out.getvalue()
+    assert "cgroup v2" in out.getvalue()
     rows = _rows(course / f"grades-{SLUG}.csv")
     assert rows["alice"]["status"] == "graded" and float(rows["alice"]["score"]) == total
     assert rows["bob"]["status"] == "graded" and float(rows["bob"]["score"]) == 0.0
@@ -57,7 +71,18 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
     assert rows["carol"]["score"] == "" and rows["carol"]["raw_score"] == ""
     # The note names the cause, not nbgrader's generic "see the above traceback".
     assert "NotJSONError" in rows["carol"]["note"], rows["carol"]["note"]
-    assert {row["sandbox"] for row in rows.values()} == {"bwrap"}
+    # ... and in the sandbox column of every row whose notebook ran in a sandbox (Carol's
+    # unreadable notebook never reached one). No cgroups: never a CPU quota nor a total.
+    for student in ("alice", "bob"):
+        kind, gaps = parse_sandbox_column(rows[student]["sandbox"])
+        assert kind == "bwrap" and {"cpu-quota", "total-memory"} <= set(gaps), rows[student]
+        assert ("shared-process-limit" in gaps) == (os.geteuid() != 0)
+        if os.geteuid() == 0:  # root mounts the socket folder's tmpfs
+            assert rows[student]["sandbox"] == "bwrap (not enforced: cpu-quota, total-memory)"
+    assert rows["carol"]["sandbox"] == "bwrap"
+    # The test cells nbgrader restored, named in the row: Bob's deleted and edited ones.
+    assert rows["bob"]["restored_cells"] == "image_info_public brighten_public"
+    assert rows["alice"]["restored_cells"] == "" and rows["carol"]["restored_cells"] == ""
 
     # 2. Bob resubmits a solved notebook, Carol a readable one: both regraded without --force;
     #    Alice, unchanged, is skipped and keeps her grade.
@@ -70,6 +95,9 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
     assert float(rows["alice"]["score"]) == total and rows["alice"]["status"] == "graded"
     assert float(rows["bob"]["score"]) == total
     assert float(rows["carol"]["score"]) == 0.0 and rows["carol"]["status"] == "graded"
+    assert rows["bob"]["restored_cells"] == ""  # the resubmission keeps every test cell
+    # Alice, skipped, keeps what her earlier grading recorded.
+    assert rows["alice"]["sandbox"] == rows["bob"]["sandbox"] == rows["carol"]["sandbox"] != "bwrap"
 
     # 3. Nothing changed: nothing is graded again, and the CSV is the same.
     before = path.read_text()
@@ -89,7 +117,7 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
     # 5. Graded without the sandbox (the instructor's explicit choice): the CSV says so.
     results, path = grade(course, SLUG, jobs=1, students=["carol"], sandbox="none", progress=False)
     rows = _rows(path)
-    assert rows["carol"]["sandbox"] == "none" and rows["alice"]["sandbox"] == "bwrap"
+    assert rows["carol"]["sandbox"] == "none" and rows["alice"]["sandbox"].startswith("bwrap")
 
 
 @pytest.mark.grading
@@ -116,3 +144,46 @@ def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch):
     with redirect_stderr(err):
         assert main(["grade", SLUG, "--course-dir", str(course)]) == 2
     assert "--unsafe-no-sandbox" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "language, heading, remedy",
+    [
+        ("en", "this machine does not enforce 4 sandbox limits", "grade as root"),
+        ("es", "esta máquina no impone 4 límites del sandbox", "califica como root"),
+        (
+            "ja",
+            "このマシンではサンドボックスの制限のうち4件が適用されていません",
+            "rootで採点してください",
+        ),
+    ],
+)
+def test_unenforced_limits_are_said_in_the_course_language(language, heading, remedy):
+    """The summary's lines on missing limits: in the course's language, ids kept for the CSV."""
+    results = [
+        GradeResult("ana", "graded", unenforced=["total-memory", "cpu-quota"]),
+        GradeResult("ben", "skipped", unenforced=["shared-process-limit", "ipc-folder-size"]),
+        GradeResult("eva", "failed"),
+    ]
+    lines = unenforced_summary(ROOT / "course" / language, SLUG, results)
+    assert lines[0].startswith(heading), lines
+    # One line per limit, in GAPS's order, each starting with the id the CSV uses.
+    assert [line.split(":")[0].split("：")[0].strip() for line in lines[1:]] == list(GAPS)
+    assert remedy in lines[3] and remedy in lines[4]
+    assert "cgroup v2" in lines[1] and "CPUQuota=" in lines[1] and "MemoryMax=" in lines[2]
+    assert unenforced_summary(ROOT / "course" / language, SLUG, results[2:]) == []
+
+
+def test_sandbox_column_is_machine_readable():
+    assert sandbox_column("bwrap") == "bwrap" and sandbox_column("none", ["cpu-quota"]) == "none"
+    value = sandbox_column("bwrap", reversed(GAPS))
+    assert value == (
+        "bwrap (not enforced: cpu-quota, total-memory, ipc-folder-size, shared-process-limit)"
+    )
+    assert parse_sandbox_column(value) == ("bwrap", list(GAPS))
+    assert parse_sandbox_column("bwrap") == ("bwrap", [])
+    with pytest.raises(ValueError, match="unknown limits"):
+        sandbox_column("bwrap", ["gpu"])
+    for bad in ("docker", "bwrap (not enforced: gpu)", "bwrap (not enforced: )"):
+        with pytest.raises(ValueError):
+            parse_sandbox_column(bad)

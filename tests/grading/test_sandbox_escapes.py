@@ -24,7 +24,7 @@ import psutil
 import pytest
 
 from convlab.grading import grade
-from convlab.grading.sandbox import sandbox_problem
+from convlab.grading.sandbox import parse_sandbox_column, sandbox_problem
 
 from .nbgrader_helpers import (
     exercise_points,
@@ -249,7 +249,8 @@ def test_honest_submissions_get_exactly_their_scores(graded_class):
     rows, total = graded_class["rows"], graded_class["total"]
     assert rows["honest"]["status"] == "graded" and float(rows["honest"]["score"]) == total
     assert rows["untouched"]["status"] == "graded" and float(rows["untouched"]["score"]) == 0
-    assert all(row["sandbox"] == "bwrap" for row in rows.values())
+    # Graded in a sandbox; the limits this machine cannot hold are named after "bwrap".
+    assert all(parse_sandbox_column(row["sandbox"])[0] == "bwrap" for row in rows.values())
 
 
 ATTACKS = [

@@ -62,7 +62,8 @@ RUNNER = textwrap.dedent(
     """
     import json, os, subprocess, sys, tempfile
     from pathlib import Path
-    from convlab.grading.sandbox import Sandbox, SandboxLimits, SandboxUnavailable
+    from convlab.grading.sandbox import (Sandbox, SandboxLimits, SandboxUnavailable,
+                                         sandbox_column, unenforced_lines)
     spec = json.loads(sys.argv[1])
     work = Path(tempfile.mkdtemp(prefix="convlab-limits-work-"))
     (work / "notebook.ipynb").write_text("{}")
@@ -77,7 +78,9 @@ RUNNER = textwrap.dedent(
                               capture_output=True, text=True, timeout=spec["timeout"])
         out = {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr[-3000:],
                "uid": box.uid, "host": str(box.host), "cpus": box.cpus,
-               "unenforced": box.unenforced, "tmpdir": tempfile.gettempdir()}
+               "unenforced": box.unenforced, "tmpdir": tempfile.gettempdir(),
+               "column": sandbox_column("bwrap", box.unenforced),
+               "summary": unenforced_lines(box.unenforced)}
     finally:
         box.close()
         import shutil
@@ -269,6 +272,26 @@ def test_filling_a_writable_place_stops_at_its_size(grader, target, field):
     # Many 1 MiB files, each under the per-file limit: stopped at the size, less the
     # little already there (the copied notebook, matplotlib's seed in the home).
     assert size - 3 * MiB <= out["written"] <= size, (out, size)
+
+
+def test_what_cannot_be_held_is_said_in_the_csv_column_and_the_summary(grader):
+    """As root, no cgroups: no CPU quota, no total memory; as an ordinary user, also no
+    socket folder of bounded size nor a process limit of its own. Each with a remedy."""
+    result = grader.run("print('ok')")
+    assert result["rc"] == 0 and result["stdout"].strip() == "ok", result["stderr"]
+    summary = "\n".join(result["summary"])
+    if grader.user is None:
+        assert result["column"] == "bwrap (not enforced: cpu-quota, total-memory)"
+        assert result["summary"][0].startswith("this machine does not enforce 2 sandbox limits")
+        assert "systemd-run --scope -p CPUQuota=" in summary and "grade as root" not in summary
+    else:
+        assert result["column"] == (
+            "bwrap (not enforced: cpu-quota, total-memory, ipc-folder-size, shared-process-limit)"
+        )
+        assert result["summary"][0].startswith("this machine does not enforce 4 sandbox limits")
+        assert "systemd-run --user --scope -p MemoryMax=" in summary
+        assert summary.count("grade as root") == 2
+    assert len(result["summary"]) == 1 + len(result["unenforced"])
 
 
 def test_nothing_else_is_writable(grader):
