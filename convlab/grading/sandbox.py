@@ -47,6 +47,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import cgroups
+from .cgroups import SandboxCgroup
+
 __all__ = [
     "SandboxLimits",
     "SandboxUnavailable",
@@ -94,6 +97,8 @@ class SandboxLimits:
     """
 
     memory: int = 4 * 1024**3  #: RLIMIT_DATA, bytes (heap and anonymous mappings)
+    #: all the sandbox's processes together, tmpfs pages included (a cgroup, as root), bytes
+    total_memory: int = 4 * 1024**3
     processes: int = 1024  #: RLIMIT_NPROC: processes and threads of the sandbox's user
     file_size: int = 256 * MiB  #: RLIMIT_FSIZE, bytes: largest file it may write
     disk: int = 384 * MiB  #: size of the writable working folder (tmpfs), bytes
@@ -247,6 +252,19 @@ class Sandbox:
         self.cpus = _cpus_for(self.cpu_slot, self.limits.cpus)
         self.seccomp = self.host / "seccomp.bpf"
         self.seccomp.write_bytes(seccomp_filter())
+        # As root with cgroup v1: one group for all the kernel's processes (memory total
+        # with tmpfs, CPU quota, process cap).  Otherwise `unenforced` says what is missing.
+        self.cgroup: SandboxCgroup | None = None
+        if cgroups.v1_available():
+            try:
+                self.cgroup = SandboxCgroup(
+                    f"{os.getpid()}-{self.slot}-{self.host.name}",
+                    memory=self.limits.total_memory,
+                    cpus=self.limits.cpus,
+                    processes=self.limits.processes,
+                )
+            except OSError:
+                self.cgroup = None
 
     def _mount_ipc(self) -> bool:
         """As root, put the socket folder on a tiny tmpfs of its own (True when done).
@@ -282,13 +300,12 @@ class Sandbox:
         """Limits this sandbox cannot hold on this machine, in short English words.
 
         For the grading summary and the CSV's ``sandbox`` column (like ``none``
-        for no sandbox); ids from `GAPS`, in its order.  The sandbox uses no
-        cgroups (this project's machines have cgroup v1 and no systemd), so
-        never a CPU quota below one CPU nor a limit on the memory of all the
-        submission's processes together; as an ordinary user, neither a socket
-        folder of bounded size nor a process limit of its own.
+        for no sandbox); ids from `GAPS`, in its order.  Without a control group
+        (cgroups.py: root and cgroup v1 only), no CPU quota nor a limit on the
+        memory of all the submission's processes together; as an ordinary user,
+        neither a socket folder of bounded size nor a process limit of its own.
         """
-        gaps = ["cpu-quota", "total-memory"]
+        gaps = [] if self.cgroup is not None else ["cpu-quota", "total-memory"]
         if not self.ipc_limited:
             gaps.append("ipc-folder-size")
         if os.geteuid() != 0:
@@ -309,7 +326,10 @@ class Sandbox:
             nproc += _processes_of(os.geteuid())
         # One CPU set per worker, a lower priority, and a seccomp filter (fd 9) that
         # keeps the kernel from widening its CPUs or taking unbounded shared memory.
-        cmd = ["/bin/sh", "-c", 'exec 9<"$0" && exec "$@"', str(self.seccomp)]
+        script = 'exec 9<"$0" && exec "$@"'
+        if self.cgroup is not None:  # this shell enters the groups; all it starts inherits them
+            script = "".join(f'echo $$ > "{p}" && ' for p in self.cgroup.procs_files) + script
+        cmd = ["/bin/sh", "-c", script, str(self.seccomp)]
         cmd += ["taskset", "--cpu-list", ",".join(map(str, self.cpus))]
         cmd += ["nice", "-n", str(lim.nice)]
         cmd += ["prlimit", f"--data={lim.memory}", f"--nproc={nproc}"]
@@ -414,6 +434,9 @@ class Sandbox:
         thousand) take a moment to go; the next submission of this worker must
         not start while they still count against its process limit.
         """
+        if self.cgroup is not None:
+            self.cgroup.close()
+            self.cgroup = None
         if os.geteuid() == 0:
             _kill_user(self.uid)
         if self.ipc_limited:
@@ -490,16 +513,16 @@ def unenforced_lines(unenforced: Iterable[str]) -> list[str]:
         # TRANSLATORS: keep the id before the colon (cpu-quota) as is: the grades CSV names it.
         "cpu-quota": _(
             "cpu-quota: no CPU quota per submission, only one CPU of its own at a lower "
-            "priority; a quota needs cgroup v2 with the cpu controller delegated to the "
-            "grading account. With systemd and cgroup v2, `{command}` bounds the whole run; "
-            "meanwhile use at most as many --jobs as CPUs"
+            "priority; convlab sets a quota when it grades as root on a machine with cgroup "
+            "v1 (cgroup v2 is not supported yet). With systemd and cgroup v2, `{command}` "
+            "bounds the whole run; meanwhile use at most as many --jobs as CPUs"
         ).format(command=f"{scope} -p CPUQuota=200% convlab grade ..."),
         # TRANSLATORS: keep the id before the colon (total-memory) as is: the grades CSV names it.
         "total-memory": _(
             "total-memory: no limit on the memory of all a submission's processes together, "
-            "only {memory} per process; it needs cgroup v2 with the memory controller "
-            "delegated to the grading account. With systemd and cgroup v2, `{command}` "
-            "bounds the whole run"
+            "only {memory} per process; convlab sets one when it grades as root on a machine "
+            "with cgroup v1 (cgroup v2 is not supported yet). With systemd and cgroup v2, "
+            "`{command}` bounds the whole run"
         ).format(memory=memory, command=f"{scope} -p MemoryMax=8G convlab grade ..."),
         # TRANSLATORS: keep the id before the colon (ipc-folder-size) as is: the grades CSV names it.
         "ipc-folder-size": _(

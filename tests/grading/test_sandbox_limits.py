@@ -20,6 +20,7 @@ machine's available memory is back within ``MEMORY_MARGIN`` of what it was
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pwd
@@ -37,6 +38,7 @@ import psutil
 import pytest
 
 import convlab
+from convlab.grading import cgroups
 from convlab.grading.sandbox import MiB, SandboxLimits, sandbox_problem
 
 pytestmark = pytest.mark.grading
@@ -80,7 +82,12 @@ RUNNER = textwrap.dedent(
                "uid": box.uid, "host": str(box.host), "cpus": box.cpus,
                "unenforced": box.unenforced, "tmpdir": tempfile.gettempdir(),
                "column": sandbox_column("bwrap", box.unenforced),
-               "summary": unenforced_lines(box.unenforced)}
+               "summary": unenforced_lines(box.unenforced),
+               "cgroup": box.cgroup and {
+                   f.name: f.read_text().strip() for folder in box.cgroup.folders
+                   for f in folder.iterdir() if f.name in (
+                       "memory.limit_in_bytes", "memory.max_usage_in_bytes",
+                       "cpu.cfs_quota_us", "cpu.cfs_period_us", "pids.max")}}
     finally:
         box.close()
         import shutil
@@ -265,7 +272,7 @@ def test_filling_a_writable_place_stops_at_its_size(grader, target, field):
     size = getattr(SMALL, field)
     assert out["error"] == "ENOSPC", out
     # What cannot be held here is said (for the summary and the CSV), not silent.
-    assert "cpu-quota" in result["unenforced"]
+    assert ("cpu-quota" in result["unenforced"]) == (result["cgroup"] is None)
     assert ("shared-process-limit" in result["unenforced"]) == (
         grader.user is not None or os.geteuid() != 0
     )
@@ -275,12 +282,16 @@ def test_filling_a_writable_place_stops_at_its_size(grader, target, field):
 
 
 def test_what_cannot_be_held_is_said_in_the_csv_column_and_the_summary(grader):
-    """As root, no cgroups: no CPU quota, no total memory; as an ordinary user, also no
-    socket folder of bounded size nor a process limit of its own. Each with a remedy."""
+    """As root without cgroup v1: no CPU quota, no total memory; as an ordinary user, also no
+    socket folder of bounded size nor a process limit of its own. Each with a remedy.
+    As root with cgroup v1 every limit is held and nothing is said."""
     result = grader.run("print('ok')")
     assert result["rc"] == 0 and result["stdout"].strip() == "ok", result["stderr"]
     summary = "\n".join(result["summary"])
-    if grader.user is None:
+    assert (result["cgroup"] is not None) == (grader.user is None and cgroups.v1_available())
+    if result["cgroup"] is not None:
+        assert result["column"] == "bwrap" and result["summary"] == []
+    elif grader.user is None:
         assert result["column"] == "bwrap (not enforced: cpu-quota, total-memory)"
         assert result["summary"][0].startswith("this machine does not enforce 2 sandbox limits")
         assert "systemd-run --scope -p CPUQuota=" in summary and "grade as root" not in summary
@@ -291,7 +302,7 @@ def test_what_cannot_be_held_is_said_in_the_csv_column_and_the_summary(grader):
         assert result["summary"][0].startswith("this machine does not enforce 4 sandbox limits")
         assert "systemd-run --user --scope -p MemoryMax=" in summary
         assert summary.count("grade as root") == 2
-    assert len(result["summary"]) == 1 + len(result["unenforced"])
+    assert len(result["summary"]) == (1 + len(result["unenforced"]) if result["unenforced"] else 0)
 
 
 def test_nothing_else_is_writable(grader):
@@ -402,3 +413,37 @@ def test_shared_memory_outside_tmpfs_is_refused(grader):
         """
     )
     assert json.loads(result["stdout"]) == ["memfd_create", "shmget"], result
+
+
+MEMORY_HOG = """
+import json, os, subprocess, sys
+written = 0
+for i in range(150):  # 150 MiB into the working folder: tmpfs, so RAM
+    with open(f"fill-{i}", "wb") as f:
+        f.write(os.urandom(1024 * 1024))
+    written += 1
+child = subprocess.run([sys.executable, "-c",
+    "b = bytearray(120 * 1024 * 1024); print(sum(b[::4096]))"], capture_output=True)
+print(json.dumps({"written": written, "child": child.returncode}))
+"""
+
+
+def test_the_memory_of_all_processes_and_tmpfs_is_one_total(grader):
+    """150 MiB in the working folder plus a 120 MiB child: past a 200 MiB total, the child is
+    killed (root with cgroup v1); elsewhere it lives, and the missing total is said."""
+    limits = dataclasses.replace(SMALL, disk=256 * MiB, total_memory=200 * MiB)
+    result = grader.run(MEMORY_HOG, limits=limits)
+    assert result["rc"] == 0, result["stderr"]
+    out = json.loads(result["stdout"])
+    assert out["written"] == 150, out
+    if result["cgroup"] is None:
+        assert out["child"] == 0, out
+        assert "total-memory" in result["unenforced"] and "cpu-quota" in result["unenforced"]
+        return
+    assert out["child"] == -9, out  # the kernel's OOM killer, inside the group only
+    assert result["unenforced"] == [] or grader.user is not None, result["unenforced"]
+    group = result["cgroup"]
+    assert int(group["memory.limit_in_bytes"]) == 200 * MiB
+    assert int(group["memory.max_usage_in_bytes"]) <= 200 * MiB
+    assert int(group["cpu.cfs_quota_us"]) == SMALL.cpus * int(group["cpu.cfs_period_us"])
+    assert int(group["pids.max"]) == SMALL.processes
