@@ -83,6 +83,8 @@ class GradeResult:
     timeouts: int = 0
     #: The machine that graded it (Dask), else "".
     host: str = ""
+    #: Seconds per phase of this submission's grading (convlab.grading.worker.grade_submission).
+    phases: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 def _digest(folder: Path) -> str:
@@ -356,6 +358,7 @@ def grade(
     sandbox: str = "bwrap",
     progress: bool = True,
     scheduler=None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[list[GradeResult], Path | None]:
     """Autograde the submissions of `lesson` that changed, write their feedback and the grades CSV.
 
@@ -383,6 +386,11 @@ def grade(
         submission on its workers, which must see the course directory at the same
         path and reach the gradebook. SQLite is refused unless every worker runs
         on this machine.
+    timings : dict, optional
+        Filled with the class's seconds per stage: "setup" (sandbox check,
+        assignment, the reference run), "grading" (the workers, all submissions)
+        and "export" (flags and grades CSV). Each submission's own phases are in
+        its result's ``phases``.
 
     Returns
     -------
@@ -400,6 +408,8 @@ def grade(
 
     from .sandbox import SandboxUnavailable, sandbox_problem
 
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
     course = course_lesson(course, lesson)
     everyone = submissions(course, lesson)
     if not everyone:
@@ -431,6 +441,8 @@ def grade(
             results[student] = GradeResult(student, "skipped")
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    timings["setup"] = time.perf_counter() - started
+    started = time.perf_counter()
     with tqdm(
         total=len(todo), desc=f"grading {lesson}", unit="submission", disable=not progress
     ) as bar:
@@ -452,6 +464,7 @@ def grade(
                 failures=list(outcome.get("failures", [])),
                 timeouts=outcome.get("timeouts", 0),
                 host=outcome.get("host", ""),
+                phases=dict(outcome.get("phases", {})),
             )
             marker = _marker(course, lesson, student)
             marker.parent.mkdir(parents=True, exist_ok=True)
@@ -471,9 +484,12 @@ def grade(
                 if result.timeouts:
                     bar.write(timeout_warning(result))
 
+    timings["grading"] = time.perf_counter() - started
+    started = time.perf_counter()
     ordered = [results[s] for s in everyone]
     _scan(course, lesson, ordered)
     csv_path = _write_csv(course, lesson, db_url, ordered, sandbox)
+    timings["export"] = time.perf_counter() - started
     return ordered, csv_path
 
 
