@@ -46,6 +46,8 @@ def init_worker(course: str, db_url: str, sandbox: str) -> None:
     overrides.CourseDirectory.root = course
     overrides.CourseDirectory.db_url = db_url
     overrides.GradingExecute.sandbox = sandbox
+    # The feedback templates compiled once per worker, not once per page.
+    overrides.GenerateFeedback.exporter_class = "convlab.grading.student_feedback.FeedbackExporter"
     config.merge(overrides)
     coursedir = CourseDirectory(config=config)
     _state["api"] = NbGraderAPI(coursedir=coursedir, config=config)
