@@ -76,8 +76,10 @@ _phases: dict[str, float] = {}
 #: The phases GradingExecute times, in order: the sandbox's set-up (copy, mounts,
 #: user id), the kernel's start until its kernel_info reply, the notebook's first
 #: cells that only import and set up, the other cells (the lesson's and the
-#: student's), and the kernel's shutdown with the sandbox's teardown.
-PHASES = ("sandbox start", "kernel start", "imports", "cells", "kernel stop")
+#: student's; both as the kernel timed them, execute_input to execute_reply), the
+#: messages around each cell (request, reply, outputs), and the kernel's shutdown
+#: with the sandbox's teardown.
+PHASES = ("sandbox start", "kernel start", "imports", "cells", "cell messages", "kernel stop")
 
 
 def _add_phase(name: str, seconds: float) -> None:
@@ -394,7 +396,7 @@ class GradingExecute(PatientReplyMixin, Execute):
             )
             self._break(exercise, index, where)
             return cell, self.resources
-        _add_phase(self._phase_of(index), time.perf_counter() - start)
+        self._add_cell_time(cell, index, time.perf_counter() - start)
         if self._timed_out and self._budget_left() <= 0:
             where = self._where(index)
             cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeoutError"]
@@ -433,6 +435,20 @@ class GradingExecute(PatientReplyMixin, Execute):
 
     def _phase_of(self, index: int) -> str:
         return "imports" if index in self._setup_cells else "cells"
+
+    def _add_cell_time(self, cell, index: int, seconds: float) -> None:
+        """A cell's time: the kernel's own (execute_input to execute_reply) to its phase, the
+        rest (requests, replies and output messages around it) to "cell messages"."""
+        timing = cell.get("metadata", {}).get("execution", {})
+        try:
+            own = (
+                _when(timing["shell.execute_reply"]) - _when(timing["iopub.execute_input"])
+            ).total_seconds()
+        except (KeyError, TypeError, ValueError):
+            own = seconds
+        own = min(max(own, 0.0), seconds)
+        _add_phase(self._phase_of(index), own)
+        _add_phase("cell messages", seconds - own)
 
     def _remember_looping(self, exercise: int | None, where: str) -> None:
         """The functions of `exercise`'s answer ran past the limit: later cells must not call them."""
@@ -538,6 +554,12 @@ def _names(source: str) -> set[str]:
     except (tokenize.TokenError, IndentationError, SyntaxError):
         pass
     return found
+
+
+def _when(stamp: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 def _setup_cells(nb) -> set[int]:
