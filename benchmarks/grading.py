@@ -9,7 +9,10 @@ exercise broken) and is graded by `convlab grade` (sandboxed, as instructors
 grade).  Plain execution is `jupyter nbconvert` executing the solved
 notebook (median of --plain runs, --jobs at a time, as grading runs); its
 "cells alone" time is the sum of the executed cells' own times (nbclient's
-per-cell timestamps, execute_input to execute_reply).  Vanilla is stock
+per-cell timestamps, execute_input to execute_reply).  That notebook is the
+student's (the release with the solutions): it has no hidden tests, which
+grading runs; so the main ratio divides by the graded submission's own cells,
+as its kernel timed them in the same run.  Vanilla is stock
 `nbgrader autograde LESSON` on a copy of the same course and submissions, as it
 runs by default: one process, one submission after the other, nbgrader's own
 preprocessors, no sandbox, no feedback (its Execute gets only the sliced reply
@@ -19,7 +22,7 @@ Prints, per class size, where a submission's seconds go (mean per graded
 submission: sandbox start, kernel start until its kernel_info reply, the
 import cells, the other cells, kernel stop and sandbox teardown, nbgrader's
 bookkeeping, feedback, ...) and the ratios: grading per solved submission over
-its cells alone, vanilla's class time over `convlab grade`'s, and 100
+its own cells, vanilla's class time over `convlab grade`'s, and 100
 submissions extrapolated.  Writes grading-bench.csv, grading-bench.png,
 grading-phases.csv and grading-phases.md in --out.  A measurement, not a test:
 run it on a quiet machine and read the ratios, which come from one run.
@@ -354,10 +357,10 @@ def main(argv=None) -> int:
                 + markdown_table(phases)
                 + "\n\n"
                 + f"- grading per solved submission (in its worker, feedback included): "
-                f"{grading_solved:.2f} s; its cells alone (plain nbconvert, median of "
-                f"{len(plain_cells)}): {cells:.2f} s; ratio {grading_solved / cells:.2f} (goal <= 1.1); "
-                f"its cells as its kernel ran them in this run: {own_cells:.2f} s, ratio "
-                f"{grading_solved / own_cells:.2f}\n"
+                f"{grading_solved:.2f} s; its cells as its kernel ran them in this run (hidden "
+                f"tests included): {own_cells:.2f} s, ratio {grading_solved / own_cells:.2f} "
+                f"(goal <= 1.1); the cells alone of plain nbconvert (no hidden tests, median of "
+                f"{len(plain_cells)}): {cells:.2f} s, ratio {grading_solved / cells:.2f}\n"
                 + (
                     f"- class: vanilla `nbgrader autograde` (serial) {vanilla:.1f} s "
                     f"({vanilla / n:.2f} s per submission), `convlab grade --jobs {args.jobs}` "
