@@ -59,6 +59,8 @@ from .sandbox import Sandbox, SandboxUnavailable, sandbox_problem
 
 __all__ = [
     "GradingExecute",
+    "PatientExecute",
+    "take_phases",
     "SandboxedKernelManager",
     "PatientReplyMixin",
     "PatientExecutePreprocessor",
@@ -81,6 +83,29 @@ def take_unenforced() -> list[str]:
 
 #: Longest single wait for a kernel reply; the cell's own timeout is unchanged.
 POLL_SLICE = 0.5
+
+#: Seconds spent in each phase of the Execute step in this process since the last
+#: `take_phases` (the grading worker reads them once per submission; see PHASES).
+_phases: dict[str, float] = {}
+
+#: The phases GradingExecute times, in order: the sandbox's set-up (copy, mounts,
+#: user id), the kernel's start until its kernel_info reply, the notebook's first
+#: cells that only import and set up, the other cells (the lesson's and the
+#: student's; both as the kernel timed them, execute_input to execute_reply), the
+#: messages around each cell (request, reply, outputs), and the kernel's shutdown
+#: with the sandbox's teardown.
+PHASES = ("sandbox start", "kernel start", "imports", "cells", "cell messages", "kernel stop")
+
+
+def _add_phase(name: str, seconds: float) -> None:
+    _phases[name] = _phases.get(name, 0.0) + seconds
+
+
+def take_phases() -> dict[str, float]:
+    """Seconds per phase (PHASES, plus "execute": the whole step) since the last call; resets."""
+    taken = dict(_phases)
+    _phases.clear()
+    return taken
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -220,6 +245,11 @@ class GradingExecute(PatientReplyMixin, Execute):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.raise_on_iopub_timeout = False
+        # The kernel is killed once its cells have run, not asked to shut down: it
+        # owes nothing to anyone (its sandbox, with all it wrote, is removed next,
+        # and every process of the sandbox's user is killed), and the polite
+        # shutdown cost about 0.4 s of each submission.
+        self.shutdown_kernel = "immediate"
 
     # -- kernel lifecycle ---------------------------------------------------
 
@@ -239,7 +269,9 @@ class GradingExecute(PatientReplyMixin, Execute):
         env = {"CONVLAB_LANG": language}
         if not self.figures:
             env["MPLBACKEND"] = "agg"
+        start = time.perf_counter()
         box = Sandbox(path, env=env)
+        _add_phase("sandbox start", time.perf_counter() - start)
         self._sandboxes.append(box)
         _unenforced.update(box.unenforced)  # for the grades CSV and the summary
         name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
@@ -251,9 +283,23 @@ class GradingExecute(PatientReplyMixin, Execute):
         if not self.figures and self.sandbox == "none":
             # (In a sandbox the environment is the sandbox's own, set above.)
             kwargs.setdefault("env", {**os.environ, "MPLBACKEND": "agg"})
-        await super().async_start_new_kernel(**kwargs)
+        start = time.perf_counter()
+        try:
+            await super().async_start_new_kernel(**kwargs)
+        finally:
+            _add_phase("kernel start", time.perf_counter() - start)
 
     start_new_kernel = run_sync(async_start_new_kernel)
+
+    async def async_start_new_kernel_client(self):
+        # Until the kernel's kernel_info reply: the rest of its start.
+        start = time.perf_counter()
+        try:
+            return await super().async_start_new_kernel_client()
+        finally:
+            _add_phase("kernel start", time.perf_counter() - start)
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def _language(self) -> str:
         lang = self.language or self.nb.metadata.get("convlab", {}).get("language", "")
@@ -283,10 +329,13 @@ class GradingExecute(PatientReplyMixin, Execute):
     async def _async_cleanup_kernel(self):
         if self.km is None:
             return
+        start = time.perf_counter()
         try:
             await super()._async_cleanup_kernel()
         except Exception as exc:  # noqa: BLE001 - a dead kernel must not fail the cleanup
             self.log.warning("kernel cleanup: %s", exc)
+        finally:
+            _add_phase("kernel stop", time.perf_counter() - start)
 
     _cleanup_kernel = run_sync(_async_cleanup_kernel)
 
@@ -305,11 +354,17 @@ class GradingExecute(PatientReplyMixin, Execute):
         self._broken: dict[int, str] = {}  # exercise number -> message for its later cells
         self._stopped: str | None = None  # message for every later cell
         self._looping: dict[str, str] = {}  # function that ran past the limit -> where
+        self._setup_cells = _setup_cells(nb)
+        start = time.perf_counter()
         try:
             return super().preprocess(nb, resources, km)
         finally:
+            closing = time.perf_counter()
             for box in self._sandboxes:
                 box.close()
+            done = time.perf_counter()
+            _add_phase("kernel stop", done - closing)
+            _add_phase("execute", done - start)
 
     def _language_from(self, nb, resources) -> str:
         self.resources = resources or {}
@@ -339,9 +394,11 @@ class GradingExecute(PatientReplyMixin, Execute):
             return cell, self.resources
 
         self._timed_out = False
+        start = time.perf_counter()
         try:
             super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
+            _add_phase(self._phase_of(index), time.perf_counter() - start)
             where = self._where(index)
             cell.outputs.append(
                 _error(
@@ -355,6 +412,7 @@ class GradingExecute(PatientReplyMixin, Execute):
             )
             self._break(exercise, index, where)
             return cell, self.resources
+        self._add_cell_time(cell, index, time.perf_counter() - start)
         if self._timed_out and self._budget_left() <= 0:
             where = self._where(index)
             cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeoutError"]
@@ -390,6 +448,23 @@ class GradingExecute(PatientReplyMixin, Execute):
                     "Not run: {where} ran longer than {seconds} s (an infinite loop?)."
                 ).format(where=where, seconds=self.timeout)
         return cell, self.resources
+
+    def _phase_of(self, index: int) -> str:
+        return "imports" if index in self._setup_cells else "cells"
+
+    def _add_cell_time(self, cell, index: int, seconds: float) -> None:
+        """A cell's time: the kernel's own (execute_input to execute_reply) to its phase, the
+        rest (requests, replies and output messages around it) to "cell messages"."""
+        timing = cell.get("metadata", {}).get("execution", {})
+        try:
+            own = (
+                _when(timing["shell.execute_reply"]) - _when(timing["iopub.execute_input"])
+            ).total_seconds()
+        except (KeyError, TypeError, ValueError):
+            own = seconds
+        own = min(max(own, 0.0), seconds)
+        _add_phase(self._phase_of(index), own)
+        _add_phase("cell messages", seconds - own)
 
     def _remember_looping(self, exercise: int | None, where: str) -> None:
         """The functions of `exercise`'s answer ran past the limit: later cells must not call them."""
@@ -497,6 +572,41 @@ def _names(source: str) -> set[str]:
     return found
 
 
+def _when(stamp: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _setup_cells(nb) -> set[int]:
+    """Indexes of the notebook's leading code cells that only import and call set-up functions.
+
+    Lessons open with such cells (``import convlab``, ``convlab.i18n.setup_notebook()``,
+    ``import numpy as np``...); they are timed as the "imports" phase.
+    """
+    import ast
+
+    found: set[int] = set()
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            break
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:
+            break
+        simple = (ast.Import, ast.ImportFrom)
+        if not body or not all(
+            isinstance(node, simple)
+            or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call))
+            for node in body
+        ):
+            break
+        found.add(index)
+    return found
+
+
 def _is_test(cell) -> bool:
     return bool(cell.metadata.get("nbgrader", {}).get("grade")) and not cell.metadata.get(
         "nbgrader", {}
@@ -515,6 +625,15 @@ def _exercises(nb) -> dict[int, int]:
         elif number and cell.cell_type == "code" and meta.get("grade"):
             found[index] = number
     return found
+
+
+class PatientExecute(PatientReplyMixin, Execute):
+    """nbgrader's stock ``Execute`` with only the sliced reply wait (jupyter/nbclient#312).
+
+    No sandbox, no time budget, no survival of dead kernels: what
+    ``benchmarks/grading.py`` runs as "vanilla" ``nbgrader autograde``, without
+    the stall that would time nbclient's missed reply instead of the notebook.
+    """
 
 
 class PatientExecutePreprocessor(PatientReplyMixin, ExecutePreprocessor):

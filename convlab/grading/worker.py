@@ -26,6 +26,7 @@ def init_worker(course: str, db_url: str, sandbox: str) -> None:
     Each sandbox claims its own user id when it starts
     (:class:`convlab.grading.sandbox.Sandbox`), so workers need no slot of their own.
     """
+    started = time.perf_counter()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from sqlalchemy.exc import SAWarning
@@ -45,26 +46,41 @@ def init_worker(course: str, db_url: str, sandbox: str) -> None:
     overrides.CourseDirectory.root = course
     overrides.CourseDirectory.db_url = db_url
     overrides.GradingExecute.sandbox = sandbox
+    # The feedback templates compiled once per worker, not once per page.
+    overrides.GenerateFeedback.exporter_class = "convlab.grading.student_feedback.FeedbackExporter"
     config.merge(overrides)
     coursedir = CourseDirectory(config=config)
     _state["api"] = NbGraderAPI(coursedir=coursedir, config=config)
     _state["course"] = Path(course)
     _state["db_url"] = db_url
     _state["key"] = (course, db_url, sandbox)
+    # The worker's own start (nbgrader loaded once): counted with its first submission.
+    _state["startup"] = time.perf_counter() - started
 
 
 def grade_submission(lesson: str, student: str) -> dict:
-    """Autograde one submission and write its feedback; returns what happened."""
-    from .execute import take_unenforced
+    """Autograde one submission and write its feedback; returns what happened.
+
+    ``phases`` in the result: seconds per phase of this submission (see
+    :data:`convlab.grading.execute.PHASES`; "nbgrader" is the rest of autograde:
+    the gradebook and nbgrader's other preprocessors; "feedback" the feedback page;
+    "summary" the score read back; "worker start" only with a worker's first one).
+    """
+    from .execute import take_phases, take_unenforced
 
     api = _state["api"]
     api.config.GradingExecute.reference_seconds = _reference(lesson)
+    take_phases()  # nothing from before this submission
     take_unenforced()  # forget an earlier submission's
     start = time.perf_counter()
     result = api.autograde(lesson, student, force=True, create=True)
     seconds = time.perf_counter() - start
     # The limits this submission's sandboxes did not hold (none started: none listed).
     unenforced = take_unenforced()
+    phases = take_phases()
+    phases["nbgrader"] = max(0.0, seconds - phases.pop("execute", 0.0))
+    if "startup" in _state:
+        phases["worker start"] = _state.pop("startup")
     log = (result.get("log") or "") + (result.get("error") or "")
     graded = _state["course"] / "autograded" / student / lesson
     if not result.get("success") or not graded.is_dir():
@@ -74,10 +90,16 @@ def grade_submission(lesson: str, student: str) -> dict:
             "seconds": seconds,
             "log": log[-4000:],
             "unenforced": unenforced,
+            "phases": phases,
         }
+    started = time.perf_counter()
     feedback = api.generate_feedback(lesson, student, force=True)
     if not feedback.get("success"):
         log += (feedback.get("log") or "") + (feedback.get("error") or "")
+    phases["feedback"] = time.perf_counter() - started
+    started = time.perf_counter()
+    summary = _summary(lesson, student, graded)
+    phases["summary"] = time.perf_counter() - started
     return {
         "student": student,
         "ok": True,
@@ -85,7 +107,8 @@ def grade_submission(lesson: str, student: str) -> dict:
         "autograde_seconds": seconds,
         "log": log[-4000:],
         "unenforced": unenforced,
-        **_summary(lesson, student, graded),
+        "phases": phases,
+        **summary,
     }
 
 

@@ -110,13 +110,25 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
     assert path.read_text() == before
 
     # 4. One student regraded on request; the others untouched.
-    results, path = grade(course, SLUG, jobs=1, students=["alice"], progress=False)
+    timings: dict[str, float] = {}
+    results, path = grade(course, SLUG, jobs=1, students=["alice"], progress=False, timings=timings)
     assert {r.student: r.status for r in results} == {
         "alice": "graded",
         "bob": "skipped",
         "carol": "skipped",
     }
     assert float(_rows(path)["alice"]["score"]) == total
+    # Where the seconds went: each phase of the submission, and the class's stages
+    # (benchmarks/grading.py makes its table from them).
+    phases = next(r.phases for r in results if r.student == "alice")
+    for phase in ("sandbox start", "kernel start", "cells", "kernel stop", "nbgrader", "feedback"):
+        assert phases.get(phase, 0) > 0, (phase, phases)
+    assert set(timings) == {"setup", "grading", "export"}
+    from benchmarks.grading import markdown_table, phase_rows
+
+    graded = [r for r in results if r.status == "graded"]
+    table = markdown_table(phase_rows(graded, timings, sum(timings.values()), 1))
+    assert "kernel start, until its kernel_info reply" in table and "| 100% |" in table
 
     # 5. Graded without the sandbox (the instructor's explicit choice): the CSV says so.
     results, path = grade(course, SLUG, jobs=1, students=["carol"], sandbox="none", progress=False)
