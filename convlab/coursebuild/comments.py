@@ -33,6 +33,7 @@ import ast
 import dataclasses
 import io
 import re
+import threading
 import tokenize
 
 #: A comment above a tr() call that starts so reaches translators as a ``#.`` comment
@@ -89,6 +90,20 @@ class _Found:
     quote: str = ""  # a docstring's quote ('"""', "'")
 
 
+#: One ast.parse at a time: the build renders languages in threads, and CPython 3.11
+#: keeps the AST converter's recursion depth in the interpreter's state, shared by
+#: all threads, so two conversions at once can fail with "SystemError: AST
+#: constructor recursion depth mismatch" (seen on 3.11.7 in this project's CI;
+#: python/cpython#106905 is the same symptom).
+_PARSE_LOCK = threading.Lock()
+
+
+def parse_python(source: str) -> ast.Module:
+    """`ast.parse(source)`, safe to call from the build's threads (SyntaxError as usual)."""
+    with _PARSE_LOCK:
+        return ast.parse(source)
+
+
 def _magic_rows(source: str) -> set[int]:
     return {
         i
@@ -106,7 +121,7 @@ def _without_magics(source: str) -> str:
 def _is_code(text: str, names: frozenset[str]) -> bool:
     """Whether a comment's text is code: it parses, and all its names are the lesson's."""
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except SyntaxError:
         return False
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
@@ -150,7 +165,7 @@ def _tokens(source: str) -> list[tokenize.TokenInfo]:
 def _docstrings(source: str) -> dict[tuple[int, int], str]:
     """The docstrings of a cell, by the (row, col) where their string starts."""
     try:
-        tree = ast.parse(_without_magics(source))
+        tree = parse_python(_without_magics(source))
     except SyntaxError:
         return {}
     found = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import io
 import re
@@ -12,7 +13,7 @@ import jupytext
 import nbformat
 
 from ..grading.coursedir import repo_root
-from .comments import TRANSLATOR_TAG
+from .comments import TRANSLATOR_TAG, parse_python
 
 __all__ = [
     "Lesson",
@@ -169,10 +170,8 @@ class CodeTextMessage:
 
 def _check_tr_calls(source: str, where: str) -> None:
     """Every tr() call must take one literal string (extraction is static)."""
-    import ast
-
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except SyntaxError:
         return
     for node in ast.walk(tree):

@@ -30,7 +30,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from ..i18n import N_, translate
 from .catalogs import Problem
-from .comments import translate_source, wrap
+from .comments import parse_python, translate_source, wrap
 from .lessons import Lesson, message_of
 
 __all__ = ["render", "setup_source", "SETUP_ID", "TranslationError", "docstring_as_comment"]
@@ -101,7 +101,7 @@ def docstring_as_comment(source: str) -> str:
     '# Check it.\nrun(f)'
     """
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except SyntaxError:
         return source
     if not tree.body:
