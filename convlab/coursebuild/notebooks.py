@@ -82,7 +82,7 @@ def setup_source(language: str = "en") -> str:
         "import convlab\n"
         "from convlab.i18n import tr\n"
         "\n"
-        "convlab.i18n.setup_notebook()"
+        "convlab.i18n.setup_notebook();"
     )
 
 

@@ -31,6 +31,7 @@ import base64
 import copy
 import html
 import io
+import re
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -116,6 +117,14 @@ def _palette(image):
         yield image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT)
 
 
+#: The note nbgrader's OverwriteCells writes at the top of a cell it put back (its
+#: ``missing_cell_notification``, English), "# "-commented in a code cell.
+_RESTORED = re.compile(
+    r"(?P<comment># )?This cell \(id:(?P<id>[^)]*)\) was missing from the submission\. "
+    r"It was added back by nbgrader\.\n\n"
+)
+
+
 class StudentFeedback(NbGraderPreprocessor):
     """Localize, hide the hidden tests and shrink the figures of a feedback page."""
 
@@ -156,6 +165,13 @@ class StudentFeedback(NbGraderPreprocessor):
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
+        restored = _RESTORED.match(cell.source)
+        if restored:  # nbgrader's English note on a cell it put back
+            note = _(
+                "This cell (id:{cell_id}) was missing from your submission: it was put back "
+                "as it was given, and graded."
+            ).format(cell_id=restored["id"])
+            cell.source = f"{restored['comment'] or ''}{note}\n\n" + cell.source[restored.end() :]
         if cell.cell_type != "code":
             return cell, resources
         meta = cell.metadata.get("nbgrader", {})

@@ -86,6 +86,10 @@ def test_grades_csv_is_right_through_resubmission_failure_and_regrade(course):
     # The test cells nbgrader restored, named in the row: Bob's deleted and edited ones.
     assert rows["bob"]["restored_cells"] == "image_info_public brighten_public"
     assert rows["alice"]["restored_cells"] == "" and rows["carol"]["restored_cells"] == ""
+    # Bob's feedback says so in the course's language, not with nbgrader's English note.
+    page = (course / "feedback" / "bob" / SLUG / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "This cell (id:brighten_public) was missing from your submission" in page
+    assert "added back by nbgrader" not in page
 
     # 2. Bob resubmits a solved notebook, Carol a readable one: both regraded without --force;
     #    Alice, unchanged, is skipped and keeps her grade.
