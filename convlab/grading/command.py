@@ -440,6 +440,7 @@ def grade(
     """
     from tqdm.auto import tqdm
 
+    from .report import _language, course_language
     from .sandbox import SandboxUnavailable, sandbox_problem
 
     timings = {} if timings is None else timings
@@ -520,9 +521,10 @@ def grade(
             )
             bar.update()
             if progress:
-                bar.write(progress_line(result))
-                if result.timeouts:
-                    bar.write(timeout_warning(result))
+                with _language(course_language(course, lesson)):
+                    bar.write(progress_line(result))
+                    if result.timeouts:
+                        bar.write(timeout_warning(result))
 
     timings["grading"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -534,7 +536,14 @@ def grade(
 
 
 def progress_line(result: GradeResult) -> str:
-    """One line per finished submission: student, score, time, failing test cells."""
+    """One line per finished submission: student, score, time, failing test cells.
+
+    In the current language (the caller sets the course's).
+    """
+    from ..i18n import gettext as _
+    from ..i18n import pad
+
+    status = {"graded": _("graded"), "failed": _("failed"), "skipped": _("unchanged")}
     if result.status == "failed":
         score = "-"
         failures = _failure_cause(result.log)
@@ -544,20 +553,29 @@ def progress_line(result: GradeResult) -> str:
             if result.score is not None and result.max_score is not None
             else "?"
         )
-        failures = ("failed: " + ", ".join(result.failures)) if result.failures else "all passed"
+        failures = (
+            _("failed: {cells}").format(cells=", ".join(result.failures))
+            if result.failures
+            else _("all passed")
+        )
     host = f"  [{result.host}]" if result.host else ""
+    label = status.get(result.status, result.status)
     return (
-        f"{result.student:20s} {result.status:7s} {score:>9s} {result.seconds:6.1f} s  "
+        f"{result.student:20s} {pad(label, 12)} {score:>9s} {result.seconds:6.1f} s  "
         f"{failures}{host}"
     )
 
 
 def timeout_warning(result: GradeResult) -> str:
-    return (
-        f"WARNING {result.student}: {result.timeouts} cell(s) stopped at the time limit "
-        f"({result.seconds:.0f} s for this submission); look at "
-        f"autograded/{result.student}/ (an infinite loop, or a machine too busy?)"
-    )
+    from ..i18n import ngettext
+
+    return ngettext(
+        "WARNING {student}: {n} cell stopped at the time limit ({seconds:.0f} s for this "
+        "submission); look at autograded/{student}/ (an infinite loop, or a machine too busy?)",
+        "WARNING {student}: {n} cells stopped at the time limit ({seconds:.0f} s for this "
+        "submission); look at autograded/{student}/ (an infinite loop, or a machine too busy?)",
+        result.timeouts,
+    ).format(student=result.student, n=result.timeouts, seconds=result.seconds)
 
 
 def _run_dask(course, lesson, students, scheduler, db_url, sandbox):
@@ -700,7 +718,9 @@ def unenforced_summary(course: Path, lesson: str, results: list[GradeResult]) ->
 
 
 def grade_cli(args) -> int:
-    from .report import class_report, summary, write_report
+    from ..i18n import gettext as _
+    from ..i18n import ngettext
+    from .report import _language, class_report, course_language, summary, write_report
     from .sandbox import SandboxUnavailable
 
     course = course_from_args(args)
@@ -728,21 +748,36 @@ def grade_cli(args) -> int:
     failed = [r for r in results if r.status == "failed"]
     flagged = [r for r in results if r.flags]
     counts = {s: sum(r.status == s for r in results) for s in ("graded", "skipped", "failed")}
-    for r in failed:
-        print(f"FAILED {r.student}: {_failure_cause(r.log)}")
-    for r in flagged:
-        for finding in r.flags:
-            print(f"flagged {r.student}: {finding}")
-    print(
-        f"grades: {csv_path}  ({counts['graded']} graded, {counts['skipped']} unchanged, "
-        f"{counts['failed']} failed{'; NO SANDBOX' if sandbox == 'none' else ''})"
-    )
     for line in unenforced_summary(course, args.lesson, results):
         print(line)
-    if flagged:
+    with _language(course_language(course, args.lesson)):  # the summary: the course's language
+        for r in failed:
+            print(
+                _("FAILED {student}: {cause}").format(
+                    student=r.student, cause=_failure_cause(r.log)
+                )
+            )
+        for r in flagged:
+            for finding in r.flags:
+                print(_("flagged {student}: {finding}").format(student=r.student, finding=finding))
         print(
-            f"{len(flagged)} submission(s) flagged for review: {course / f'flags-{args.lesson}.csv'}"
+            _("grades: {path}  (graded: {graded}, unchanged: {skipped}, failed: {failed})").format(
+                path=csv_path,
+                graded=counts["graded"],
+                skipped=counts["skipped"],
+                failed=counts["failed"],
+            )
         )
+        if sandbox == "none":
+            print(_("NO SANDBOX: these submissions ran with your rights (--unsafe-no-sandbox)"))
+        if flagged:
+            print(
+                ngettext(
+                    "{n} submission flagged for review: {path}",
+                    "{n} submissions flagged for review: {path}",
+                    len(flagged),
+                ).format(n=len(flagged), path=course / f"flags-{args.lesson}.csv")
+            )
     try:
         report = class_report(course, args.lesson, args.db)
         report_csv, report_png = write_report(course, args.lesson, args.db, report)
@@ -750,5 +785,6 @@ def grade_cli(args) -> int:
         print(f"convlab grade: the class report could not be written: {exc}", file=sys.stderr)
     else:
         print(summary(report))
-        print(f"class report: {report_csv}  {report_png}")
+        with _language(course_language(course, args.lesson)):
+            print(_("class report: {csv}  {png}").format(csv=report_csv, png=report_png))
     return 1 if failed else 0

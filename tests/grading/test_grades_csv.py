@@ -207,3 +207,34 @@ def test_sandbox_column_is_machine_readable():
     for bad in ("docker", "bwrap (not enforced: gpu)", "bwrap (not enforced: )"):
         with pytest.raises(ValueError):
             parse_sandbox_column(bad)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ("graded", "failed: brighten_hidden", "cell stopped")),
+        ("es", ("calificada", "fallaron: brighten_hidden", "celda se detuvo")),
+        ("ja", ("採点済み", "不合格: brighten_hidden", "制限時間")),
+    ],
+)
+def test_progress_lines_are_in_the_course_language(language, words):
+    """What `convlab grade` prints per submission, read by the instructor (a trial found it
+    in English in the Spanish course)."""
+    from convlab.grading.command import progress_line, timeout_warning
+    from convlab.grading.report import _language
+
+    result = GradeResult(
+        "ben",
+        "graded",
+        score=9,
+        max_score=12,
+        seconds=5.7,
+        failures=["brighten_hidden"],
+        timeouts=1,
+    )
+    with _language(language):
+        line, warning = progress_line(result), timeout_warning(result)
+    assert line.startswith("ben") and "9/12" in line
+    assert words[0] in line and words[1] in line and words[2] in warning, (line, warning)
+    if language != "en":
+        assert "graded" not in line and "failed" not in line
