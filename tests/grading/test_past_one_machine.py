@@ -157,7 +157,7 @@ def test_postgresql_gradebook_from_the_course_config(postgres, template, sqlite_
         r"mistake\s+graded\s+\d+/\d+\s+[\d.]+ s\s+failed: brighten_hidden, brighten_public", text
     ), text
     assert re.search(r"solved\s+graded\s+\d+/\d+\s+[\d.]+ s\s+all passed", text), text
-    assert "WARNING looping: 1 cell(s) stopped at the time limit" in text, text
+    assert "WARNING looping: 1 cell stopped at the time limit" in text, text
     assert "WARNING mistake" not in text
     assert (course / f"report-{SLUG}.csv").exists() and (course / f"report-{SLUG}.png").exists()
 
