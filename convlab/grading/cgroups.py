@@ -77,13 +77,6 @@ class SandboxCgroup:
                 pass
         return found
 
-    def memory_peak(self) -> int | None:
-        """The most memory the group held at once (bytes), tmpfs pages included."""
-        try:
-            return int((self.folders[0] / "memory.max_usage_in_bytes").read_text())
-        except (OSError, ValueError, IndexError):
-            return None
-
     def close(self, wait: float = 30.0) -> None:
         """Kill whatever is left in the groups, then remove them."""
         deadline = time.monotonic() + wait

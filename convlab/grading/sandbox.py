@@ -22,11 +22,12 @@ namespaces of its own:
 - **CPU**: one CPU per live sandbox (``taskset``), a lower priority (``nice``),
   and a seccomp filter that refuses ``sched_setaffinity`` (so the CPU set
   holds whatever the submission spawns) and ``memfd_create``/``shmget`` (shared
-  memory outside every tmpfs size).  No cgroups: what would need them (a CPU
-  quota, the memory of all processes together) is listed by
-  `Sandbox.unenforced`, and ``convlab grade`` says so in its summary
-  (`unenforced_lines`) and in the grades CSV's ``sandbox`` column
-  (`sandbox_column`).
+  memory outside every tmpfs size).  As root on a machine with cgroup v1, a
+  control group per sandbox (cgroups.py) bounds the memory of all its
+  processes together, tmpfs included, its CPU time and its processes; what a
+  machine cannot hold is listed by `Sandbox.unenforced`, and ``convlab grade``
+  says so in its summary (`unenforced_lines`) and in the grades CSV's
+  ``sandbox`` column (`sandbox_column`).
 
 nbgrader's other steps (restoring cells, checksums, scores, feedback) run
 outside the sandbox, in the grading process.

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from jinja2 import BytecodeCache
 from nbconvert.exporters import HTMLExporter
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer
 
 from ..i18n import get_language, set_language
@@ -118,10 +118,13 @@ def _palette(image):
 
 
 #: The note nbgrader's OverwriteCells writes at the top of a cell it put back (its
-#: ``missing_cell_notification``, English), "# "-commented in a code cell.
+#: ``missing_cell_notification``, English), "# "-commented in a code cell: matched
+#: from nbgrader's own default text, with the cell's id in place of ``{cell_id}``.
 _RESTORED = re.compile(
-    r"(?P<comment># )?This cell \(id:(?P<id>[^)]*)\) was missing from the submission\. "
-    r"It was added back by nbgrader\.\n\n"
+    "(?P<comment># )?"
+    + re.escape(OverwriteCells.class_traits()["missing_cell_notification"].default_value).replace(
+        re.escape("{cell_id}"), "(?P<id>[^)]*)"
+    )
 )
 
 

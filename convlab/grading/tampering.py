@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["changed_test_cells", "restored_test_cells"]
+__all__ = ["finding", "restored_test_cells"]
 
 
 def _test_cells(nb) -> dict[str, str]:
@@ -78,20 +78,3 @@ def finding(grade_id: str, change: str) -> str:
     if change == "edited":
         return _("test cell {cell} was edited (nbgrader graded the original)").format(cell=grade_id)
     raise ValueError(f"`change` must be 'deleted' or 'edited'; got {change!r}")
-
-
-def changed_test_cells(submitted: Path, release: Path) -> list[str]:
-    """What the submission did to the release notebook's test cells, as findings.
-
-    Parameters
-    ----------
-    submitted, release : Path
-        The student's notebook and the release notebook it came from.
-
-    Returns
-    -------
-    list of str
-        One finding per deleted or edited test cell, in the current language,
-        e.g. "test cell correlate_loops_public was deleted (nbgrader graded the original)".
-    """
-    return [finding(*change) for change in restored_test_cells(submitted, release)]

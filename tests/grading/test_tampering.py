@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from convlab.grading.tampering import changed_test_cells
+from convlab.grading.tampering import finding, restored_test_cells
 from convlab.i18n import set_language
 
 from ..course.conftest import ROOT
@@ -25,7 +25,7 @@ def test_deleted_and_edited_test_cells_are_named_and_a_clean_copy_is_not(tmp_pat
     nbformat.write(nb, clean)
     set_language(language)
     try:
-        assert changed_test_cells(clean, release) == []
+        assert restored_test_cells(clean, release) == []
         nb.cells.pop(ids.index("correlate_loops_public"))
         edited = next(
             c
@@ -35,9 +35,14 @@ def test_deleted_and_edited_test_cells_are_named_and_a_clean_copy_is_not(tmp_pat
         edited.source = "pass  # it failed, so I made it pass"
         tampered = tmp_path / "tampered.ipynb"
         nbformat.write(nb, tampered)
-        findings = changed_test_cells(tampered, release)
+        changes = restored_test_cells(tampered, release)
+        findings = [finding(*change) for change in changes]
     finally:
         set_language("en")
+    assert changes == [
+        ("valid_output_size_public", "edited"),
+        ("correlate_loops_public", "deleted"),
+    ]
     assert len(findings) == 2
     assert "valid_output_size_public" in findings[0] and "correlate_loops_public" in findings[1]
     if language == "es":
