@@ -459,11 +459,13 @@ class BlurSeparable(ArrayExercise):
         )
         if image.dtype == np.uint8:
 
-            def stored_both_passes(cast):
+            def stored_in_uint8(cast, *, output: bool):
+                """The first pass (and, with `output`, the result) cast by `cast` to uint8."""
                 with warnings.catch_warnings(), np.errstate(all="ignore"):
                     warnings.simplefilter("ignore")
                     first = cast(one_pass(image, k1d, 0)).astype(np.uint8)
-                    return cast(one_pass(first, k1d, 1)).astype(np.uint8)
+                    second = one_pass(first, k1d, 1)
+                    return cast(second).astype(np.uint8) if output else second
 
             for cast in (np.asarray, np.rint):
                 yield Hypothesis(
@@ -472,22 +474,15 @@ class BlurSeparable(ArrayExercise):
                         "after each pass. Keep the intermediate image and the result in "
                         "floating point."
                     ),
-                    lambda cast=cast: stored_both_passes(cast),
+                    lambda cast=cast: stored_in_uint8(cast, output=True),
                     key="uint8 both passes",
                 )
-
-            def stored_first_pass():
-                with warnings.catch_warnings(), np.errstate(all="ignore"):
-                    warnings.simplefilter("ignore")
-                    first = one_pass(image, k1d, 0).astype(np.uint8)
-                return one_pass(first, k1d, 1)
-
             yield Hypothesis(
                 _(
                     "The first pass was stored in a uint8 array, so its fractions were cut "
                     "off before the second pass. Keep the intermediate image in floating point."
                 ),
-                stored_first_pass,
+                lambda: stored_in_uint8(np.asarray, output=False),
             )
             yield Hypothesis(
                 _(
