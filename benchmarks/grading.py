@@ -38,7 +38,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -145,17 +144,10 @@ def plain_execution(
 
 def cells_seconds(nb) -> float:
     """The executed notebook's code cells' own time: each from execute_input to execute_reply."""
+    from convlab.grading.execute import kernel_seconds
 
-    def when(stamp: str) -> datetime:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-
-    total = 0.0
-    for cell in nb.cells:
-        timing = cell.get("metadata", {}).get("execution", {})
-        if cell.cell_type == "code" and "iopub.execute_input" in timing:
-            start, end = timing["iopub.execute_input"], timing["shell.execute_reply"]
-            total += (when(end) - when(start)).total_seconds()
-    return total
+    own = (kernel_seconds(cell) for cell in nb.cells if cell.cell_type == "code")
+    return sum(seconds for seconds in own if seconds is not None)
 
 
 VANILLA_CONFIG = """\

@@ -65,6 +65,7 @@ __all__ = [
     "PatientReplyMixin",
     "PatientExecutePreprocessor",
     "take_unenforced",
+    "kernel_seconds",
 ]
 
 #: Limits (`Sandbox.unenforced` ids) the sandboxes started in this process did not
@@ -455,14 +456,8 @@ class GradingExecute(PatientReplyMixin, Execute):
     def _add_cell_time(self, cell, index: int, seconds: float) -> None:
         """A cell's time: the kernel's own (execute_input to execute_reply) to its phase, the
         rest (requests, replies and output messages around it) to "cell messages"."""
-        timing = cell.get("metadata", {}).get("execution", {})
-        try:
-            own = (
-                _when(timing["shell.execute_reply"]) - _when(timing["iopub.execute_input"])
-            ).total_seconds()
-        except (KeyError, TypeError, ValueError):
-            own = seconds
-        own = min(max(own, 0.0), seconds)
+        own = kernel_seconds(cell)
+        own = seconds if own is None else min(max(own, 0.0), seconds)
         _add_phase(self._phase_of(index), own)
         _add_phase("cell messages", seconds - own)
 
@@ -572,10 +567,23 @@ def _names(source: str) -> set[str]:
     return found
 
 
-def _when(stamp: str):
+def kernel_seconds(cell) -> float | None:
+    """An executed code cell's own time, as its kernel saw it: execute_input to execute_reply.
+
+    From the timestamps nbclient records in ``cell.metadata.execution``; None when
+    they are missing or unreadable (a cell that did not run, or ran elsewhere).
+    """
     from datetime import datetime
 
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    timing = cell.get("metadata", {}).get("execution", {})
+    try:
+        start, end = (
+            datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
+            for key in ("iopub.execute_input", "shell.execute_reply")
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return (end - start).total_seconds()
 
 
 def _setup_cells(nb) -> set[int]:
