@@ -185,8 +185,8 @@ def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) 
     """How long the lesson's solution takes to run as a graded notebook, measured once.
 
     The source notebook (solutions in) is run by :class:`GradingExecute` with
-    the course's configuration and the same sandbox, in a scratch copy of its
-    folder, without a budget; the time is kept per assignment digest, so a
+    the course's configuration and the same sandbox (a cold kernel: imports
+    included), in a scratch copy of its folder, without a budget; the time is kept per assignment digest, so a
     changed lesson is timed again. It sets each submission's time budget
     (``c.GradingExecute.budget_factor``). The digests of the figures it drew
     are kept too: a student's feedback shows a figure the reference drew the
@@ -212,6 +212,9 @@ def reference_seconds(course: Path, lesson: str, assignment: str, sandbox: str) 
     overrides = Config()
     overrides.GradingExecute.sandbox = sandbox
     overrides.GradingExecute.budget_factor = 0.0
+    # A cold kernel: one run does not repay a zygote's start, and none is left in
+    # this process for the whole class.
+    overrides.GradingExecute.zygote = False
     config.merge(overrides)
     seconds = 0.0
     figures: dict[str, list[str]] = {}

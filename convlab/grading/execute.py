@@ -43,7 +43,9 @@ import subprocess
 import time
 from pathlib import Path
 from queue import Empty
+from typing import TYPE_CHECKING
 
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.client import timestamp
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -51,18 +53,23 @@ from nbclient.util import ensure_async, run_sync
 from nbconvert.preprocessors import ExecutePreprocessor
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Any, Bool, Float, Unicode
+from traitlets import Any, Bool, DottedObjectName, Float, Unicode
 
 from ..i18n import gettext as _
 from ..i18n import set_language
 from .sandbox import Sandbox, SandboxUnavailable, sandbox_problem
+
+if TYPE_CHECKING:
+    from .zygote import Zygote
 
 __all__ = [
     "GradingExecute",
     "PatientExecute",
     "take_phases",
     "SandboxedKernelManager",
+    "ZygoteKernelManager",
     "PatientReplyMixin",
+    "PromptClient",
     "PatientExecutePreprocessor",
     "take_unenforced",
     "kernel_seconds",
@@ -156,6 +163,37 @@ class PatientReplyMixin:
             return msg
 
 
+class PromptClient(AsyncKernelClient):
+    """A kernel client whose `wait_for_ready` ends as soon as the kernel is ready.
+
+    jupyter_client's waits, after the kernel_info reply and a first IOPub message
+    (proof that IOPub is connected), for 0.2 s of IOPub silence: a fifth of a
+    forked kernel's start.  Nothing needs that flush here: nbclient reads only
+    the IOPub messages whose parent is its own request.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                msg = None
+            if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass  # IOPub not connected yet: ask again
+                else:
+                    self._handle_kernel_info_reply(msg)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel runs inside a :class:`~convlab.grading.sandbox.Sandbox`.
 
@@ -166,6 +204,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     """
 
     sandbox = Any(None, allow_none=True)
+    client_class = DottedObjectName("convlab.grading.execute.PromptClient")
 
     async def _async_pre_start_kernel(self, **kw):
         # The kernel's own stdout/stderr (start-up notes) are not the student's output.
@@ -190,6 +229,78 @@ class SandboxedKernelManager(AsyncKernelManager):
     interrupt_kernel = run_sync(_async_interrupt_kernel)
 
 
+class ZygoteKernelManager(SandboxedKernelManager):
+    """A kernel forked by the worker's zygote (zygote.py) instead of started cold.
+
+    The kernel command is not run: its ipykernel arguments (the connection file,
+    ``exec_lines``...) are handed to the zygote, whose fork runs them in the
+    zygote's sandbox; jupyter_client sees the fork as its `Popen`.
+    """
+
+    zygote = Any(None, allow_none=True)
+    workdir = Any(None, allow_none=True)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = AsyncKernelManager.format_kernel_cmd(self, extra_arguments)
+        self.sandbox.give(Path(self.connection_file))
+        return cmd
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        from .zygote import ZygoteChild
+
+        pid = self.zygote.start(self.workdir, kernel_cmd)
+        provisioner = self.provisioner
+        provisioner.process = ZygoteChild(self.zygote, pid)
+        provisioner.pid, provisioner.pgid = pid, None
+        self._reconcile_connection_info(provisioner.connection_info)
+
+    _launch_kernel = run_sync(_async_launch_kernel)
+
+
+#: This process's zygote (zygote.py; at most one), by the environment of its sandbox.
+_zygotes: dict[tuple, Zygote] = {}
+_zygote_finalizer: list = []
+#: Environments for which no zygote could start here: cold kernels from then on.
+_zygote_failed: set[tuple] = set()
+
+
+def _close_zygotes() -> None:
+    while _zygotes:
+        _key, zygote = _zygotes.popitem()
+        zygote.close()
+
+
+def _zygote_for(env: dict[str, str], log):
+    """The zygote of this process for sandboxes with `env` (started on first use), or None."""
+    from .zygote import Zygote, ZygoteFailed
+
+    key = tuple(sorted(env.items()))
+    zygote = _zygotes.get(key)
+    if zygote is not None and zygote.alive:
+        return zygote
+    if zygote is not None:  # killed by a submission: a new one
+        _zygotes.pop(key).close()
+    if key in _zygote_failed:
+        return None
+    _close_zygotes()  # one per process: a worker's environment changes only with the course
+    if not _zygote_finalizer:
+        # Stopped when the process ends: a pool worker (multiprocessing runs its
+        # finalizers, not atexit) or the grading process itself.
+        from multiprocessing.util import Finalize
+
+        _zygote_finalizer.append(Finalize(None, _close_zygotes, exitpriority=100))
+    box = Sandbox(None, env=env)
+    try:
+        zygote = Zygote(box)
+    except (ZygoteFailed, OSError, ValueError) as exc:
+        log.warning("no zygote (cold kernels instead): %s", exc)
+        box.close()
+        _zygote_failed.add(key)
+        return None
+    _zygotes[key] = zygote
+    return zygote
+
+
 class GradingExecute(PatientReplyMixin, Execute):
     """nbgrader's ``Execute``: sandboxed, and a broken exercise costs only its own points."""
 
@@ -203,6 +314,12 @@ class GradingExecute(PatientReplyMixin, Execute):
         help="Draw the notebook's Matplotlib figures into the graded notebook and feedback. "
         "False runs the kernel with Matplotlib's non-drawing 'agg' backend: the same scores, "
         "no figures, and much less time per submission.",
+    ).tag(config=True)
+    zygote = Bool(
+        True,
+        help="Fork each submission's kernel from a kernel prepared once per grading worker "
+        "(its modules imported), in the worker's sandbox, instead of starting it cold "
+        "(convlab.grading.zygote). False: a new sandbox and kernel per submission.",
     ).tag(config=True)
     language = Unicode("", help="Language of grading messages (default: the notebook's).").tag(
         config=True
@@ -270,12 +387,20 @@ class GradingExecute(PatientReplyMixin, Execute):
         env = {"CONVLAB_LANG": language}
         if not self.figures:
             env["MPLBACKEND"] = "agg"
+        name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
         start = time.perf_counter()
+        zygote = _zygote_for(env, self.log) if self.zygote else None
+        if zygote is not None:
+            _add_phase("sandbox start", time.perf_counter() - start)
+            self._zygote_used = zygote
+            _unenforced.update(zygote.sandbox.unenforced)  # for the grades CSV and the summary
+            self.km = ZygoteKernelManager(kernel_name=name, config=self.config)
+            self.km.sandbox, self.km.zygote, self.km.workdir = zygote.sandbox, zygote, path
+            return self.km
         box = Sandbox(path, env=env)
         _add_phase("sandbox start", time.perf_counter() - start)
         self._sandboxes.append(box)
         _unenforced.update(box.unenforced)  # for the grades CSV and the summary
-        name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
         self.km = SandboxedKernelManager(kernel_name=name, config=self.config)
         self.km.sandbox = box
         return self.km
@@ -344,6 +469,7 @@ class GradingExecute(PatientReplyMixin, Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._sandboxes: list[Sandbox] = []
+        self._zygote_used = None
         self.nb = nb
         try:
             set_language(self._language_from(nb, resources))
@@ -363,9 +489,24 @@ class GradingExecute(PatientReplyMixin, Execute):
             closing = time.perf_counter()
             for box in self._sandboxes:
                 box.close()
+            if self._zygote_used is not None:
+                self._finish_zygote(self._zygote_used)
             done = time.perf_counter()
             _add_phase("kernel stop", done - closing)
             _add_phase("execute", done - start)
+
+    def _finish_zygote(self, zygote) -> None:
+        """Nothing of this submission left in the zygote's sandbox; a broken zygote is closed."""
+        from .zygote import ZygoteFailed
+
+        try:
+            zygote.finish()
+        except (ZygoteFailed, OSError) as exc:
+            self.log.warning("zygote closed after a submission: %s", exc)
+            for key, known in list(_zygotes.items()):
+                if known is zygote:
+                    del _zygotes[key]
+            zygote.close()
 
     def _language_from(self, nb, resources) -> str:
         self.resources = resources or {}

@@ -1,7 +1,9 @@
 """The operating-system sandbox in which a graded notebook's kernel runs.
 
-Each submission's kernel is started by bubblewrap (``bwrap``) in new
-namespaces of its own:
+A graded kernel runs in a sandbox started by bubblewrap (``bwrap``), in new
+namespaces of its own: one sandbox per submission, or one per grading worker
+whose zygote forks each submission's kernel in it and empties it between them
+(zygote.py; `refill`, `empty_run_dir`):
 
 - **files**: an empty root with the system (``/usr``, ``/etc``, ...), the
   Python installation and the ``convlab`` package bound read-only; a private
@@ -221,14 +223,15 @@ class Sandbox:
 
     Parameters
     ----------
-    workdir : Path
+    workdir : Path or None
         The submission's folder (nbgrader's ``autograded/<student>/<lesson>/``).
-        It is copied; the copy is the only writable place the kernel sees.
+        It is copied; the copy is the only writable place the kernel sees.  None
+        for a worker's zygote (zygote.py), whose submissions come by `refill`.
     """
 
     def __init__(
         self,
-        workdir: Path,
+        workdir: Path | None,
         *,
         limits: SandboxLimits | None = None,
         env: dict[str, str] | None = None,
@@ -243,7 +246,10 @@ class Sandbox:
         self.host = Path(tempfile.mkdtemp(prefix="convlab-sandbox-"))
         self.input = self.host / "input"
         self.run_dir = self.host / "run"  # connection file and ipc sockets, same path inside
-        shutil.copytree(workdir, self.input, symlinks=True)
+        if workdir is None:
+            self.input.mkdir()
+        else:
+            shutil.copytree(workdir, self.input, symlinks=True)
         self.run_dir.mkdir()
         self.ipc_limited = self._mount_ipc()
         self.env = dict(env or {})
@@ -312,6 +318,20 @@ class Sandbox:
         if os.geteuid() != 0:
             gaps.append("shared-process-limit")
         return gaps
+
+    def refill(self, workdir: Path) -> None:
+        """Make `workdir` the submission the sandbox copies in (a zygote's next fork).
+
+        The input folder is bound into the sandbox: it is emptied and filled in
+        place, not replaced.
+        """
+        _empty_folder(self.input)
+        shutil.copytree(workdir, self.input, symlinks=True, dirs_exist_ok=True)
+        self._chown()
+
+    def empty_run_dir(self) -> None:
+        """Remove the last kernel's connection file and sockets (the folder stays: it is bound)."""
+        _empty_folder(self.run_dir)
 
     def give(self, path: Path) -> None:
         """Let the sandbox's user read a file the grading process wrote (the connection file)."""
@@ -545,6 +565,14 @@ def unenforced_lines(unenforced: Iterable[str]) -> list[str]:
         len(gaps),
     ).format(n=len(gaps))
     return [heading, *("  " + advice[g] for g in gaps)]
+
+
+def _empty_folder(folder: Path) -> None:
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def _processes_of(uid: int) -> int:
