@@ -49,15 +49,25 @@ from convlab.grading import grade, nbgrader_env  # noqa: E402
 from tests.grading.nbgrader_helpers import read_nb, solved, submit  # noqa: E402
 
 
-def make_course(base: Path, lesson: str, n: int, language: str, figures: bool = True) -> Path:
-    course = base / "course"
+def make_course(
+    base: Path,
+    lesson: str,
+    n: int,
+    language: str,
+    figures: bool = True,
+    zygote: bool = True,
+    name: str = "course",
+) -> Path:
+    course = base / name
     course.mkdir()
     shutil.copy2(ROOT / "course" / language / "nbgrader_config.py", course)
+    config = course / "nbgrader_config.py"
     if not figures:
-        config = course / "nbgrader_config.py"
         text = config.read_text()
         assert "c.GradingExecute.figures = True" in text
         config.write_text(text.replace("figures = True", "figures = False"))
+    if not zygote:  # a cold kernel (and sandbox) per submission, as before the zygote
+        config.write_text(config.read_text() + "\nc.GradingExecute.zygote = False\n")
     shutil.copytree(ROOT / "course" / language / "source", course / "source")
     subprocess.run(
         [sys.executable, "-m", "nbgrader", "generate_assignment", lesson, "--force", "--create"],
@@ -265,6 +275,26 @@ def phase_rows(graded, timings: dict, wall: float, jobs: int) -> list[dict]:
     return rows
 
 
+def cold_comparison(graded, timings: dict, wall: float, jobs: int, n: int) -> str:
+    """The same class graded with a cold kernel per submission (no zygote), in the same run."""
+    solved_graded = [r for r in graded if int(r.student[-3:]) % 3 == 0]
+    grading_solved = statistics.mean(r.seconds for r in solved_graded)
+    own_cells = statistics.mean(
+        r.phases.get("imports", 0.0) + r.phases.get("cells", 0.0) for r in solved_graded
+    )
+    fixed = timings["setup"]
+    per_100 = fixed + (wall - fixed) * 100 / n
+    return (
+        "\nThe same class graded with a cold kernel per submission "
+        "(`c.GradingExecute.zygote = False`), in the same run:\n\n"
+        + markdown_table(phase_rows(graded, timings, wall, jobs))
+        + "\n\n"
+        + f"- cold: grading per solved submission {grading_solved:.2f} s, its cells "
+        f"{own_cells:.2f} s, ratio {grading_solved / own_cells:.2f}; class {wall:.1f} s; "
+        f"100 submissions extrapolated {per_100:.0f} s\n"
+    )
+
+
 def markdown_table(rows: list[dict]) -> str:
     lines = ["| phase | seconds per submission | share |", "| --- | ---: | ---: |"]
     for row in rows:
@@ -289,6 +319,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--no-vanilla", action="store_true", help="skip stock `nbgrader autograde` (serial)"
     )
+    parser.add_argument(
+        "--no-cold",
+        action="store_true",
+        help="skip grading the same class with a cold kernel per submission "
+        "(c.GradingExecute.zygote = False) for comparison",
+    )
     parser.add_argument("--out", default="bench-results")
     args = parser.parse_args(argv)
     rows = []
@@ -306,6 +342,19 @@ def main(argv=None) -> int:
             vanilla = None
             if not args.no_vanilla:
                 vanilla = vanilla_autograde(course, base, args.lesson, not args.no_figures)
+            cold_text = ""
+            if not args.no_cold:
+                cold_course = make_course(
+                    base, args.lesson, n, args.language, not args.no_figures, False, "cold"
+                )
+                cold_timings: dict[str, float] = {}
+                start = time.perf_counter()
+                cold_results, _ = grade(
+                    cold_course, args.lesson, jobs=args.jobs, progress=False, timings=cold_timings
+                )
+                cold_wall = time.perf_counter() - start
+                cold_graded = [r for r in cold_results if r.status == "graded"]
+                cold_text = cold_comparison(cold_graded, cold_timings, cold_wall, args.jobs, n)
             timings: dict[str, float] = {}
             start = time.perf_counter()
             results, _ = grade(course, args.lesson, jobs=args.jobs, progress=True, timings=timings)
@@ -361,7 +410,7 @@ def main(argv=None) -> int:
                     else ""
                 )
                 + f"- 100 submissions, extrapolated (setup once, the rest per submission): "
-                f"{per_100:.0f} s (goal <= 240 s)\n"
+                f"{per_100:.0f} s (goal <= 240 s)\n" + cold_text
             )
             print(text, flush=True)
             tables.append((n, phases, text))
