@@ -45,6 +45,7 @@ from pathlib import Path
 from queue import Empty
 from typing import TYPE_CHECKING
 
+import zmq
 from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.client import timestamp
@@ -167,10 +168,17 @@ class PromptClient(AsyncKernelClient):
     """A kernel client whose `wait_for_ready` ends as soon as the kernel is ready.
 
     jupyter_client's waits, after the kernel_info reply and a first IOPub message
-    (proof that IOPub is connected), for 0.2 s of IOPub silence: a fifth of a
-    forked kernel's start.  Nothing needs that flush here: nbclient reads only
+    (proof that IOPub is connected), for 0.2 s of IOPub silence, and 0.2 s for
+    that first message before it asks again: each as long as a forked kernel's
+    start.  Nothing needs that flush here: nbclient reads only
     the IOPub messages whose parent is its own request.
     """
+
+    def _create_connected_socket(self, channel, identity=None):
+        # The client connects before the kernel has bound its sockets; ZeroMQ then
+        # retries every 100 ms by default, a forked kernel's whole start.
+        self.context.setsockopt(zmq.RECONNECT_IVL, 10)
+        return super()._create_connected_socket(channel, identity)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
@@ -182,7 +190,10 @@ class PromptClient(AsyncKernelClient):
                 msg = None
             if msg is not None and msg["msg_type"] == "kernel_info_reply":
                 try:
-                    await self.iopub_channel.get_msg(timeout=0.2)
+                    # The kernel publishes its status around each reply; none within
+                    # 50 ms: IOPub's subscription is not through yet (ZeroMQ's "slow
+                    # joiner"), so ask again rather than wait longer.
+                    await self.iopub_channel.get_msg(timeout=0.05)
                 except Empty:
                     pass  # IOPub not connected yet: ask again
                 else:

@@ -124,7 +124,11 @@ class Zygote:
             start_new_session=True,
         )
         self.child: int | None = None
-        self.ready = self._read()
+        try:
+            self.ready = self._read()
+        except (ZygoteFailed, ValueError) as exc:
+            self.close()
+            raise ZygoteFailed(f"the zygote did not start: {exc}") from exc
         if not self.ready.get("ready"):
             self.close()
             raise ZygoteFailed(f"the zygote did not start: {self.ready}")
