@@ -54,7 +54,7 @@ from nbclient.util import ensure_async, run_sync
 from nbconvert.preprocessors import ExecutePreprocessor
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Any, Bool, DottedObjectName, Float, Unicode
+from traitlets import Any, Bool, DottedObjectName, Float, Type, Unicode
 
 from ..i18n import gettext as _
 from ..i18n import set_language
@@ -71,6 +71,7 @@ __all__ = [
     "ZygoteKernelManager",
     "PatientReplyMixin",
     "PromptClient",
+    "FastReconnect",
     "PatientExecutePreprocessor",
     "take_unenforced",
     "kernel_seconds",
@@ -164,21 +165,40 @@ class PatientReplyMixin:
             return msg
 
 
-class PromptClient(AsyncKernelClient):
+class FastReconnect:
+    """Sockets to the kernel that retry their connection every 10 ms, not 100 ms.
+
+    A client (and the manager's control socket) connects before the kernel has
+    bound its sockets; ZeroMQ then retries after its reconnect interval, 100 ms by
+    default: as long as a forked kernel's whole start.  A control socket still
+    waiting to connect also held the context's end for its linger (0.1 s).
+    """
+
+    def _create_connected_socket(self, channel, identity=None):
+        original = self.context.socket
+
+        def socket(socket_type, **kwargs):
+            sock = original(socket_type, **kwargs)
+            sock.setsockopt(zmq.RECONNECT_IVL, 10)
+            return sock
+
+        self.context.socket = socket
+        try:
+            return super()._create_connected_socket(channel, identity)
+        finally:
+            del self.context.socket
+
+
+class PromptClient(FastReconnect, AsyncKernelClient):
     """A kernel client whose `wait_for_ready` ends as soon as the kernel is ready.
 
-    jupyter_client's waits, after the kernel_info reply and a first IOPub message
+    Its sockets reconnect every 10 ms (`FastReconnect`).  jupyter_client's waits,
+    after the kernel_info reply and a first IOPub message
     (proof that IOPub is connected), for 0.2 s of IOPub silence, and 0.2 s for
     that first message before it asks again: each as long as a forked kernel's
     start.  Nothing needs that flush here: nbclient reads only
     the IOPub messages whose parent is its own request.
     """
-
-    def _create_connected_socket(self, channel, identity=None):
-        # The client connects before the kernel has bound its sockets; ZeroMQ then
-        # retries every 100 ms by default, a forked kernel's whole start.
-        self.context.setsockopt(zmq.RECONNECT_IVL, 10)
-        return super()._create_connected_socket(channel, identity)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
@@ -205,7 +225,7 @@ class PromptClient(AsyncKernelClient):
                 raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
 
-class SandboxedKernelManager(AsyncKernelManager):
+class SandboxedKernelManager(FastReconnect, AsyncKernelManager):
     """A kernel manager whose kernel runs inside a :class:`~convlab.grading.sandbox.Sandbox`.
 
     The kernel and its client talk over ZeroMQ's ``ipc`` transport (Unix
@@ -216,6 +236,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     sandbox = Any(None, allow_none=True)
     client_class = DottedObjectName("convlab.grading.execute.PromptClient")
+    client_factory = Type(PromptClient, klass=AsyncKernelClient)
 
     async def _async_pre_start_kernel(self, **kw):
         # The kernel's own stdout/stderr (start-up notes) are not the student's output.
