@@ -23,6 +23,11 @@ c.GradingExecute.sandbox = "bwrap"
 # of its grading time. False grades without drawing them: the same scores, but
 # feedback without figures (docs/GRADING.md, "How long it takes").
 c.GradingExecute.figures = True
+# Each grading worker prepares one kernel in its sandbox (Python, NumPy,
+# Matplotlib, OpenCV and convlab imported) and forks it per submission; nothing
+# of one submission is left for the next (docs/GRADING.md, "One sandbox per
+# worker"). False: a cold kernel in a new sandbox per submission.
+c.GradingExecute.zygote = True
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 c.Execute.extra_arguments = [
