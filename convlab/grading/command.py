@@ -92,6 +92,9 @@ class GradeResult:
     unenforced: list[str] = dataclasses.field(default_factory=list)
     #: Test cells (grade ids) the student deleted or edited, which nbgrader restored.
     restored: list[str] = dataclasses.field(default_factory=list)
+    #: How its kernel started: "forked" (by the worker's zygote), "cold", or both
+    #: ("forked, cold": the zygote failed and a cold kernel took over); "" if none started.
+    kernel: str = ""
     #: Seconds per phase of this submission's grading (convlab.grading.worker.grade_submission).
     phases: dict[str, float] = dataclasses.field(default_factory=dict)
 
@@ -508,6 +511,7 @@ def grade(
                 timeouts=outcome.get("timeouts", 0),
                 host=outcome.get("host", ""),
                 unenforced=list(outcome.get("unenforced", [])),
+                kernel=outcome.get("kernel", ""),
                 phases=dict(outcome.get("phases", {})),
             )
             marker = _marker(course, lesson, student)

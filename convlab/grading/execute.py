@@ -74,6 +74,7 @@ __all__ = [
     "FastReconnect",
     "PatientExecutePreprocessor",
     "take_unenforced",
+    "take_kernel_kinds",
     "kernel_seconds",
 ]
 
@@ -89,6 +90,19 @@ def take_unenforced() -> list[str]:
     gaps = [g for g in GAPS if g in _unenforced]
     _unenforced.clear()
     return gaps
+
+
+#: How the kernels started in this process since `take_kernel_kinds` last ran:
+#: "forked" (by the worker's zygote) or "cold" (a kernel started in a sandbox of its own,
+#: or without a sandbox).
+_kernel_kinds: list[str] = []
+
+
+def take_kernel_kinds() -> list[str]:
+    """How this process's kernels started since the last call, each kind once, in order."""
+    kinds = list(dict.fromkeys(_kernel_kinds))
+    _kernel_kinds.clear()
+    return kinds
 
 
 #: Longest single wait for a kernel reply; the cell's own timeout is unchanged.
@@ -405,6 +419,7 @@ class GradingExecute(PatientReplyMixin, Execute):
 
     def create_kernel_manager(self):
         if self.sandbox == "none":
+            _kernel_kinds.append("cold")
             return super().create_kernel_manager()
         if self.sandbox != "bwrap":
             raise ValueError(f"`sandbox` must be 'bwrap' or 'none'; got {self.sandbox!r}")
@@ -428,8 +443,10 @@ class GradingExecute(PatientReplyMixin, Execute):
             _unenforced.update(zygote.sandbox.unenforced)  # for the grades CSV and the summary
             self.km = ZygoteKernelManager(kernel_name=name, config=self.config)
             self.km.sandbox, self.km.zygote, self.km.workdir = zygote.sandbox, zygote, path
+            _kernel_kinds.append("forked")
             return self.km
         box = Sandbox(path, env=env)
+        _kernel_kinds.append("cold")
         _add_phase("sandbox start", time.perf_counter() - start)
         self._sandboxes.append(box)
         _unenforced.update(box.unenforced)  # for the grades CSV and the summary

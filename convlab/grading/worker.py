@@ -66,17 +66,19 @@ def grade_submission(lesson: str, student: str) -> dict:
     the gradebook and nbgrader's other preprocessors; "feedback" the feedback page;
     "summary" the score read back; "worker start" only with a worker's first one).
     """
-    from .execute import take_phases, take_unenforced
+    from .execute import take_kernel_kinds, take_phases, take_unenforced
 
     api = _state["api"]
     api.config.GradingExecute.reference_seconds = _reference(lesson)
     take_phases()  # nothing from before this submission
     take_unenforced()  # forget an earlier submission's
+    take_kernel_kinds()
     start = time.perf_counter()
     result = api.autograde(lesson, student, force=True, create=True)
     seconds = time.perf_counter() - start
     # The limits this submission's sandboxes did not hold (none started: none listed).
     unenforced = take_unenforced()
+    kernel = ", ".join(take_kernel_kinds())
     phases = take_phases()
     phases["nbgrader"] = max(0.0, seconds - phases.pop("execute", 0.0))
     if "startup" in _state:
@@ -90,6 +92,7 @@ def grade_submission(lesson: str, student: str) -> dict:
             "seconds": seconds,
             "log": log[-4000:],
             "unenforced": unenforced,
+            "kernel": kernel,
             "phases": phases,
         }
     started = time.perf_counter()
@@ -107,6 +110,7 @@ def grade_submission(lesson: str, student: str) -> dict:
         "autograde_seconds": seconds,
         "log": log[-4000:],
         "unenforced": unenforced,
+        "kernel": kernel,
         "phases": phases,
         **summary,
     }

@@ -246,6 +246,9 @@ def test_hostile_corpus_is_graded_fairly_in_one_parallel_run(tmp_path):
     assert all(r.status == "graded" for r in results), [
         (r.student, r.log) for r in results if r.status != "graded"
     ]
+    # Every kernel was forked by its worker's zygote, none started cold: a zygote that a
+    # submission killed or left unclean was replaced by a new one.
+    assert {r.kernel for r in results} == {"forked"}, {r.student: r.kernel for r in results}
 
     with csv_path.open() as f:
         scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}

@@ -125,8 +125,10 @@ print(json.dumps({
 
 
 def test_the_next_submission_finds_nothing_of_the_last(tmp_path):
+    execute.take_kernel_kinds()
     first = _grade(_notebook("import json", LEAVE_BEHIND), tmp_path / "a")
     assert _errors(first) == []
+    assert execute.take_kernel_kinds() == ["forked"]
     left = json.loads(_printed(first.cells[1]))
     assert left["queue"] >= 0 and left["semaphore"] >= 0  # both were made
     zygote = _the_zygote()
@@ -190,8 +192,11 @@ def _outputs(nb) -> list:
 def test_a_forked_kernel_grades_a_lesson_as_a_cold_one(tmp_path):
     slug = "01-images-as-arrays"
     source = COURSE / "en" / "source" / slug / f"{slug}.ipynb"
+    execute.take_kernel_kinds()
     cold = _grade(nbformat.read(source, as_version=4), tmp_path / "cold", zygote=False)
+    assert execute.take_kernel_kinds() == ["cold"]
     forked = _grade(nbformat.read(source, as_version=4), tmp_path / "forked")
+    assert execute.take_kernel_kinds() == ["forked"]
     assert _errors(forked) == [] and _errors(cold) == []
     assert _outputs(forked) == _outputs(cold)
     images = sum(
