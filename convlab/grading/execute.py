@@ -437,6 +437,13 @@ class GradingExecute(PatientReplyMixin, Execute):
         name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
         start = time.perf_counter()
         zygote = _zygote_for(env, self.log) if self.zygote else None
+        # Nothing of an earlier kernel (this submission's, before a restart) may run while
+        # the worker writes the next connection file; a zygote that cannot be emptied
+        # is replaced by a new one.
+        if zygote is not None and not self._finish_zygote(zygote):
+            zygote = _zygote_for(env, self.log)
+            if zygote is not None and not self._finish_zygote(zygote):
+                zygote = None
         if zygote is not None:
             _add_phase("sandbox start", time.perf_counter() - start)
             self._zygote_used = zygote
@@ -544,18 +551,18 @@ class GradingExecute(PatientReplyMixin, Execute):
             _add_phase("kernel stop", done - closing)
             _add_phase("execute", done - start)
 
-    def _finish_zygote(self, zygote) -> None:
-        """Nothing of this submission left in the zygote's sandbox; a broken zygote is closed."""
-        from .zygote import ZygoteFailed
-
+    def _finish_zygote(self, zygote) -> bool:
+        """Nothing of the last kernel left in the zygote's sandbox (True); else it is closed."""
         try:
             zygote.finish()
-        except (ZygoteFailed, OSError) as exc:
-            self.log.warning("zygote closed after a submission: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - whatever it was, this zygote is not used again
+            self.log.warning("zygote closed: %s", exc)
             for key, known in list(_zygotes.items()):
                 if known is zygote:
                     del _zygotes[key]
             zygote.close()
+            return False
+        return True
 
     def _language_from(self, nb, resources) -> str:
         self.resources = resources or {}

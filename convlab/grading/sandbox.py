@@ -40,6 +40,7 @@ Introduced in the instructor guide (docs/GRADING.md).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -325,21 +326,28 @@ class Sandbox:
         The input folder is bound into the sandbox: it is emptied and filled in
         place, not replaced.
         """
-        _empty_folder(self.input)
+        empty_folder(self.input)
         shutil.copytree(workdir, self.input, symlinks=True, dirs_exist_ok=True)
-        self._chown()
+        if os.geteuid() == 0:  # only what was just copied (the socket folder is the sandbox's)
+            for path in [self.input, *self.input.rglob("*")]:
+                os.lchown(path, self.uid, self.uid)
 
     def empty_run_dir(self) -> None:
         """Remove the last kernel's connection file and sockets (the folder stays: it is bound)."""
-        _empty_folder(self.run_dir)
+        empty_folder(self.run_dir)
 
     def give(self, path: Path) -> None:
         """Let the sandbox's user read a file the grading process wrote (the connection file)."""
         if os.geteuid() == 0:
-            os.chown(path, self.uid, self.uid)
+            os.chown(path, self.uid, self.uid, follow_symlinks=False)
 
-    def wrap(self, kernel_cmd: list[str]) -> list[str]:
-        """The command that runs `kernel_cmd` inside the sandbox."""
+    def wrap(self, kernel_cmd: list[str], *, as_pid_1: bool = False) -> list[str]:
+        """The command that runs `kernel_cmd` inside the sandbox.
+
+        `as_pid_1`: `kernel_cmd` is the PID namespace's init (a zygote, which
+        reaps what it starts), not a child of bubblewrap's own init: no process of
+        the sandbox can then signal or trace what outlives each submission.
+        """
         lim = self.limits
         root = os.geteuid() == 0
         nproc = lim.processes
@@ -365,6 +373,8 @@ class Sandbox:
         else:
             bwrap += ["--unshare-all"]
         bwrap += ["--die-with-parent", "--new-session", "--clearenv"]
+        if as_pid_1:
+            bwrap += ["--as-pid-1"]
         for top in ("/usr", "/etc", "/opt/conda"):
             if Path(top).is_dir():
                 bwrap += ["--ro-bind", top, top]
@@ -567,12 +577,58 @@ def unenforced_lines(unenforced: Iterable[str]) -> list[str]:
     return [heading, *("  " + advice[g] for g in gaps)]
 
 
-def _empty_folder(folder: Path) -> None:
-    for entry in folder.iterdir():
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
+def empty_folder(folder: str | Path, keep: Iterable[str] = ()) -> None:
+    """Remove everything inside `folder` (not the folder: it may be a mount point).
+
+    Paths in `keep` (mount points) stay, and the folders holding them are emptied
+    around them.  What the sandbox's user made unreadable or unwritable is opened
+    first (its owner may).  Raises OSError if anything else is left, so that a
+    sandbox that cannot be emptied is not used again.
+    """
+    import stat
+
+    folder = str(folder)
+    kept = {str(k) for k in keep}
+    tried: set[str] = set()
+
+    def opened(path: str) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(path, stat.S_IMODE(os.lstat(path).st_mode) | stat.S_IRWXU)
+
+    def unlock(_function, path, _exc):
+        if path in tried:
+            return
+        tried.add(path)
+        opened(os.path.dirname(path))
+        with contextlib.suppress(OSError):
+            if os.path.isdir(path) and not os.path.islink(path):
+                opened(path)
+                shutil.rmtree(path, onerror=unlock)
+            else:
+                os.unlink(path)
+
+    def holds_kept(path: str) -> bool:
+        return any(k.startswith(path + "/") for k in kept)
+
+    opened(folder)
+    for entry in os.listdir(folder):
+        path = os.path.join(folder, entry)
+        if path in kept:
+            continue
+        if holds_kept(path):
+            empty_folder(path, kept)
+        elif os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, onerror=unlock)
         else:
-            entry.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+    left = [
+        e
+        for e in os.listdir(folder)
+        if os.path.join(folder, e) not in kept and not holds_kept(os.path.join(folder, e))
+    ]
+    if left:
+        raise OSError(f"{folder} could not be emptied: {left[:5]}")
 
 
 def _processes_of(uid: int) -> int:
@@ -649,12 +705,17 @@ def _cpus_for(slot: int, count: int) -> list[int]:
 
 #: System calls the sandbox may not make, per architecture (audit arch -> numbers):
 #: sched_setaffinity (it would leave its CPU set), memfd_create and shmget (shared
-#: memory outside every tmpfs size and RLIMIT_DATA); i386 also covers ``int 0x80``
-#: from a 64-bit process, x32 the same numbers with bit 30 set.
+#: memory outside every tmpfs size and RLIMIT_DATA), mq_open and mq_unlink (POSIX
+#: message queues) and add_key, request_key and keyctl (the user's keyrings): the
+#: last two outlive a process and are not emptied between the submissions a
+#: worker's zygote forks (zygote.py), so they would be a channel from one to the
+#: next.  i386 also covers ``int 0x80`` from a 64-bit process, x32 the x86_64
+#: numbers with bit 30 set.
+_X86_64 = (203, 319, 29, 240, 241, 248, 249, 250)
 DENIED_SYSCALLS = {
-    0xC000003E: (203, 319, 29, 0x40000000 | 203, 0x40000000 | 319, 0x40000000 | 29),  # x86_64
-    0x40000003: (241, 356, 395, 117),  # i386 (117: ipc(), the SysV multiplexer)
-    0xC00000B7: (122, 279, 194),  # aarch64
+    0xC000003E: (*_X86_64, *(0x40000000 | n for n in _X86_64)),  # x86_64 and x32
+    0x40000003: (241, 356, 395, 117, 277, 278, 286, 287, 288),  # i386 (117: ipc(), SysV)
+    0xC00000B7: (122, 279, 194, 180, 181, 217, 218, 219),  # aarch64
 }
 
 

@@ -12,17 +12,25 @@ is safe:
 - **The sandbox** (:class:`~convlab.grading.sandbox.Sandbox`: namespaces, user
   id, CPU set, limits, seccomp filter, control group) is the worker's, as it
   was the submission's: one worker grades one submission at a time.
-- **Processes**: before each fork, and when a submission's grading ends, the
-  zygote SIGKILLs every process of the sandbox's PID namespace but bubblewrap's
-  init and itself, until none is left.  The zygote is not dumpable, so a
-  submission cannot ptrace it or read its memory or file descriptors; the fork
-  closes every descriptor it inherits (the zygote's pipes to the worker).  A
-  submission can kill the zygote, which costs only its own grading a cold start.
+- **Processes**: the zygote is the init of the sandbox's PID namespace
+  (``bwrap --as-pid-1``), so no process in the sandbox can signal, stop or
+  kill it, and it is not dumpable, so none can ptrace it or read its memory,
+  environment or descriptors.  Before each kernel starts (a restart too) and
+  when a submission's grading ends, it SIGKILLs every other process of the
+  namespace until none is left (a zombie whose other threads run on counts).
+  The fork closes every descriptor it inherits (the zygote's pipes to the
+  worker).  What a process of the sandbox's user can still change on the zygote
+  (its resource limits, priority, scheduling: every later fork would inherit
+  them) is compared with what it was after each submission: a change stops
+  this zygote, and the worker starts a new one.
 - **Files**: every writable place (the working folder, ``/tmp`` with the home
-  folder, ``/dev/shm``) is emptied before each fork and after each submission,
-  then the submission is copied in; the socket folder is emptied by the worker.
-  SysV semaphores and message queues are removed (shared memory segments are
-  refused by the seccomp filter).
+  folder, ``/dev/shm``) is emptied before each kernel starts and after each
+  submission, then the submission is copied in; the socket folder is emptied by
+  the worker, with no process of the sandbox left, before it writes the next
+  connection file.  A place that cannot be emptied stops the zygote.
+- **Other state that outlives a process**: SysV semaphores and message queues
+  are removed; SysV shared memory, POSIX message queues and keyrings are
+  refused by the seccomp filter (sandbox.py).
 - **Memory**: a fork has its own copy (copy-on-write) of the zygote's; the
   environment is replaced by the submission's; NumPy's global random state is
   reseeded (``random`` does so itself).
@@ -30,7 +38,7 @@ is safe:
   depends on a running kernel (`PRELOAD`); not TensorFlow (not fork-safe), not
   ipywidgets or matplotlib-inline (they hook into the kernel when imported).
 
-Introduced in the instructor guide (docs/GRADING.md, "How long it takes").
+Introduced in the instructor guide (docs/GRADING.md, "One sandbox per worker").
 """
 
 from __future__ import annotations
@@ -40,7 +48,6 @@ import json
 import os
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import threading
@@ -102,6 +109,10 @@ def kernel_arguments(kernel_cmd: list[str]) -> list[str] | None:
 class Zygote:
     """A zygote in a sandbox of its own, owned by one grading worker.
 
+    Any failure (no answer in `timeout`, an answer out of step, an error such as
+    a sandbox that could not be emptied or limits a submission changed) stops the
+    zygote for good: `alive` turns False and the worker starts a new one.
+
     Parameters
     ----------
     sandbox : Sandbox
@@ -115,7 +126,12 @@ class Zygote:
         self.sandbox = sandbox
         self.timeout = timeout
         self._lock = threading.Lock()
-        cmd = sandbox.wrap([sys.executable, "-m", "convlab.grading.zygote"])
+        self._serial = 0
+        self.failure = ""  # why it was stopped, for the worker's log
+        # -P: the working folder (a submission's) is not on the zygote's sys.path.
+        # --as-pid-1 (wrap): the zygote is the namespace's init, which no process in
+        # the sandbox can signal, stop or trace (bubblewrap's own init could be traced).
+        cmd = sandbox.wrap([sys.executable, "-P", "-m", "convlab.grading.zygote"], as_pid_1=True)
         self.proc: subprocess.Popen | None = subprocess.Popen(  # noqa: S603 - our own command
             cmd,
             stdin=subprocess.PIPE,
@@ -123,7 +139,6 @@ class Zygote:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        self.child: int | None = None
         try:
             self.ready = self._read()
         except (ZygoteFailed, ValueError) as exc:
@@ -148,75 +163,100 @@ class Zygote:
         line = self.proc.stdout.readline()
         if not line:
             raise ZygoteFailed("the zygote stopped")
-        return json.loads(line)
+        answer = json.loads(line)
+        if not isinstance(answer, dict):
+            raise ValueError(f"not an answer: {line[:200]!r}")
+        return answer
+
+    def _stop(self, why: str = "closed") -> None:
+        """Kill the zygote's process (its sandbox is closed by `close`)."""
+        self.failure = self.failure or why
+        if self.proc is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                self.proc.kill()
 
     def request(self, **message) -> dict:
-        """Send one request and return the zygote's answer (ZygoteFailed if it is gone)."""
+        """Send one request and return the zygote's answer (ZygoteFailed: the zygote is stopped)."""
         with self._lock:
             if not self.alive:
-                raise ZygoteFailed("the zygote stopped")
+                raise ZygoteFailed(f"the zygote stopped ({self.failure or 'it exited'})")
             assert self.proc is not None and self.proc.stdin is not None
+            self._serial += 1
             try:
-                self.proc.stdin.write(json.dumps(message).encode() + b"\n")
+                self.proc.stdin.write(json.dumps({**message, "id": self._serial}).encode() + b"\n")
                 self.proc.stdin.flush()
                 answer = self._read()
-            except (OSError, ValueError) as exc:
+                if answer.get("id") != self._serial:
+                    raise ValueError(f"answer out of step: {answer}")
+                if "error" in answer:
+                    raise ZygoteFailed(str(answer["error"]))
+            except (OSError, ValueError, ZygoteFailed) as exc:
+                self._stop(str(exc))
                 raise ZygoteFailed(f"the zygote stopped: {exc}") from exc
-        if "error" in answer:
-            raise ZygoteFailed(answer["error"])
         return answer
 
     def start(self, workdir: Path, kernel_cmd: list[str]) -> int:
         """Fork a kernel for the submission in `workdir`; its PID (in the sandbox's namespace).
 
         The kernel's environment is the sandbox's (the zygote's own at its start).
-        Whatever an earlier submission left (processes, files) is removed first.
+        Call `finish` first: nothing of an earlier kernel may run meanwhile.
         """
         args = kernel_arguments(kernel_cmd)
         if args is None:
             raise ZygoteFailed(f"not an ipykernel command: {kernel_cmd}")
-        self.child = None
         self.sandbox.refill(workdir)
         answer = self.request(op="start", args=args)
-        self.child = int(answer["pid"])
-        return self.child
-
-    def poll(self) -> int | None:
-        """The kernel's exit status, or None while it runs (like `Popen.poll`)."""
-        if self.child is None:
-            return 0
         try:
-            status = self.request(op="poll", pid=self.child)["status"]
+            return int(answer["pid"])
+        except (KeyError, TypeError, ValueError) as exc:
+            self._stop(f"no pid in its answer: {answer}")
+            raise ZygoteFailed(f"no pid in the zygote's answer: {answer}") from exc
+
+    def poll(self, pid: int) -> int | None:
+        """Kernel `pid`'s exit status, or None while it runs (like `Popen.poll`)."""
+        try:
+            status = self.request(op="poll", pid=pid).get("status")
         except ZygoteFailed:
             return -signal.SIGKILL
         return None if status is None else int(status)
 
-    def signal(self, signum: int) -> None:
-        if self.child is not None:
-            with contextlib.suppress(ZygoteFailed):
-                self.request(op="signal", pid=self.child, signum=int(signum))
+    def signal(self, pid: int, signum: int) -> None:
+        with contextlib.suppress(ZygoteFailed):
+            self.request(op="signal", pid=pid, signum=int(signum))
 
     def reset(self) -> int:
         """Kill every process of the sandbox but the zygote, empty its writable places.
 
         Returns how many processes were killed.
         """
-        self.child = None
-        return int(self.request(op="reset")["killed"])
+        answer = self.request(op="reset")
+        try:
+            return int(answer["killed"])
+        except (KeyError, TypeError, ValueError) as exc:
+            self._stop(f"no count in its answer: {answer}")
+            raise ZygoteFailed(f"no count in the zygote's answer: {answer}") from exc
 
     def finish(self) -> None:
-        """After a submission: nothing of it left, in the sandbox or in its socket folder."""
+        """Nothing of the last kernel left, in the sandbox or in its socket folder.
+
+        Called after a submission and before each kernel's start (a restart too):
+        the worker writes the next connection file in the socket folder, as root.
+        """
         self.reset()
-        self.sandbox.empty_run_dir()
+        try:
+            self.sandbox.empty_run_dir()
+        except OSError as exc:
+            self._stop(f"the socket folder could not be emptied: {exc}")
+            raise ZygoteFailed(f"the socket folder could not be emptied: {exc}") from exc
 
     def close(self) -> None:
         """Stop the zygote and close its sandbox (nothing of it is left)."""
-        proc, self.proc = self.proc, None
+        proc = self.proc
+        self._stop()
+        self.proc = None
         if proc is not None:
-            with contextlib.suppress(OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                proc.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=30)
             for stream in (proc.stdin, proc.stdout):
@@ -238,7 +278,7 @@ class ZygoteChild:
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            self.returncode = self.zygote.poll()
+            self.returncode = self.zygote.poll(self.pid)
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -254,13 +294,14 @@ class ZygoteChild:
         if signum == signal.SIGKILL:
             self.kill()
         elif self.poll() is None:
-            self.zygote.signal(signum)
+            self.zygote.signal(self.pid, signum)
 
     def kill(self) -> None:
-        # The kernel and everything it started: the sandbox is ready for the next one.
+        # The kernel and everything it started, also after the kernel itself died:
+        # what it started must not outlive it.
+        with contextlib.suppress(ZygoteFailed):
+            self.zygote.reset()
         if self.returncode is None:
-            with contextlib.suppress(ZygoteFailed):
-                self.zygote.reset()
             self.returncode = -signal.SIGKILL
 
     terminate = kill
@@ -281,18 +322,24 @@ def _set_dumpable(value: bool) -> None:
 
 
 def _others() -> list[int]:
-    """PIDs of the sandbox's processes other than bubblewrap's init, this zygote and its parent."""
-    keep = {1, os.getpid(), os.getppid()}
+    """PIDs of the sandbox's processes other than the zygote (pid 1 of its namespace).
+
+    A zombie counts only while it has threads left: a process whose main thread
+    exited shows as a zombie and runs on in its other threads.
+    """
+    me = os.getpid()
     found = []
     for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) not in keep:
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as fh:
-                    state = fh.read().rsplit(b")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if state not in (b"Z", b"X"):
-                found.append(int(entry))
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                state = fh.read().rsplit(b")", 1)[1].split()[0]
+            live = state not in (b"Z", b"X") or len(os.listdir(f"/proc/{entry}/task")) > 1
+        except OSError:
+            continue  # gone
+        if live:
+            found.append(int(entry))
     return found
 
 
@@ -303,6 +350,7 @@ def _reap() -> None:
 
 
 def _kill_others(wait: float = 30.0) -> int:
+    """SIGKILL every other process of the namespace until none is left; how many there were."""
     killed: set[int] = set()
     deadline = time.monotonic() + wait
     while True:
@@ -330,45 +378,6 @@ def _mount_points() -> set[str]:
     return points
 
 
-def _empty(folder: str, mounts: set[str]) -> None:
-    """Remove everything inside `folder`, but mount points (the bound socket folder).
-
-    A folder holding a mount point is emptied around it, not removed.
-    """
-
-    def unlock(_function, path, _exc):
-        # A folder the submission made unreadable or unwritable: its owner may open it.
-        with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(path), stat.S_IRWXU)
-        with contextlib.suppress(OSError):
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, stat.S_IRWXU)
-                shutil.rmtree(path)
-            else:
-                os.unlink(path)
-
-    with contextlib.suppress(OSError):
-        os.chmod(folder, stat.S_IMODE(os.stat(folder).st_mode) | stat.S_IRWXU)
-    for entry in os.listdir(folder):
-        path = os.path.join(folder, entry)
-        if path in mounts:
-            continue
-        if any(m.startswith(path + "/") for m in mounts):
-            _empty(path, mounts)
-        elif os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, onerror=unlock)
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
-    left = [
-        e
-        for e in os.listdir(folder)
-        if not any(m == f"{folder}/{e}" or m.startswith(f"{folder}/{e}/") for m in mounts)
-    ]
-    if left:
-        raise RuntimeError(f"{folder} could not be emptied: {left[:5]}")
-
-
 def _remove_sysv_ipc() -> None:
     for kind, flag in (("sem", "-s"), ("msg", "-q")):
         try:
@@ -377,15 +386,45 @@ def _remove_sysv_ipc() -> None:
         except OSError:
             continue
         for ident in ids:
-            subprocess.run(["ipcrm", flag, ident], capture_output=True, check=False)  # noqa: S607
+            subprocess.run(  # noqa: S603
+                ["ipcrm", flag, ident],  # noqa: S607
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=False,
+            )
 
 
-def _reset() -> int:
+def _own_limits() -> dict:
+    """What a process of the sandbox's user can lower on the zygote, and every fork inherits."""
+    import resource
+
+    limits: dict = {
+        name: resource.getrlimit(getattr(resource, name))
+        for name in sorted(dir(resource))
+        if name.startswith("RLIMIT_")
+    }
+    limits["nice"] = os.getpriority(os.PRIO_PROCESS, 0)
+    limits["scheduler"] = os.sched_getscheduler(0)
+    limits["affinity"] = sorted(os.sched_getaffinity(0))
+    with contextlib.suppress(OSError), open("/proc/self/oom_score_adj") as fh:
+        limits["oom_score_adj"] = fh.read().strip()
+    return limits
+
+
+def _reset(baseline: dict | None = None) -> int:
+    """Kill the others, empty the writable places; raise if the zygote's limits were changed."""
+    from .sandbox import empty_folder
+
     killed = _kill_others()
+    if baseline is not None and _own_limits() != baseline:
+        # prlimit, setpriority, sched_setscheduler on the zygote by a submission's process:
+        # a hard limit cannot be raised back, so this zygote must not fork again.
+        changed = sorted(k for k, v in _own_limits().items() if baseline.get(k) != v)
+        raise RuntimeError(f"a submission changed the zygote's limits: {changed}")
     mounts = _mount_points()
     for folder in _WRITABLE:
         if os.path.isdir(folder):
-            _empty(folder, mounts)
+            empty_folder(folder, keep=mounts)
     _remove_sysv_ipc()
     return killed
 
@@ -422,6 +461,8 @@ def _child(args: list[str], env: dict[str, str]) -> None:
 
         _prepare_submission()
         os.chdir(WORKDIR)
+        # As `python -m ipykernel_launcher` started there has it (the zygote runs with -P).
+        sys.path.insert(0, WORKDIR)
         if "numpy" in sys.modules:
             sys.modules["numpy"].random.seed()
         sys.argv = [sys.executable, "-m", "ipykernel_launcher", *args]
@@ -440,8 +481,20 @@ def _answer(out, **message) -> None:
     out.flush()
 
 
+def _status(pid: int) -> int | None:
+    """Exit status of the zygote's child `pid`, None while it runs (SIGKILL: reaped by a reset)."""
+    try:
+        done, code = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return -signal.SIGKILL
+    return os.waitstatus_to_exitcode(code) if done else None
+
+
 def serve() -> None:
-    """The zygote's loop: preload, then answer the worker's requests on stdin (JSON lines)."""
+    """The zygote's loop: preload, then answer the worker's requests on stdin (JSON lines).
+
+    Every answer carries the request's ``id``; an error answer ends the zygote's use.
+    """
     import importlib
 
     # The sandbox's environment, as a cold kernel gets it (imports may change os.environ).
@@ -465,45 +518,41 @@ def serve() -> None:
         _answer(out, ready=False, error=f"modules that must not be preloaded: {unsafe[:5]}")
         return
     _set_dumpable(False)
+    baseline = _own_limits()
     _answer(out, ready=True, modules=loaded, seconds=round(time.perf_counter() - started, 3))
     child: int | None = None
     for line in sys.stdin:
+        ident = None
         try:
             request = json.loads(line)
+            ident = request.get("id")
             op = request.get("op")
             if op == "start":
-                _reset()
+                _reset(baseline)
                 pid = os.fork()
                 if pid == 0:
                     _child(list(request["args"]), environment)
                 child = pid
-                _answer(out, pid=pid)
+                _answer(out, id=ident, pid=pid)
             elif op == "poll":
-                status = None
-                if child is not None and int(request["pid"]) == child:
-                    try:
-                        done, code = os.waitpid(child, os.WNOHANG)
-                    except ChildProcessError:  # reaped by a reset
-                        done, code = child, -signal.SIGKILL
-                    else:
-                        code = os.waitstatus_to_exitcode(code) if done else 0
-                    if done:
-                        status, child = code, None
-                else:
-                    status = 0
-                _answer(out, status=status)
+                # Only the kernel now running can be running; an earlier one is gone.
+                wanted = int(request["pid"])
+                status = _status(child) if child is not None and wanted == child else 0
+                if status is not None and wanted == child:
+                    child = None
+                _answer(out, id=ident, status=status)
             elif op == "signal":
                 if child is not None and int(request["pid"]) == child:
                     with contextlib.suppress(OSError):
                         os.kill(child, int(request["signum"]))
-                _answer(out, done=True)
+                _answer(out, id=ident, done=True)
             elif op == "reset":
                 child = None
-                _answer(out, killed=_reset())
+                _answer(out, id=ident, killed=_reset(baseline))
             else:
-                _answer(out, error=f"unknown request {op!r}")
-        except Exception as exc:  # noqa: BLE001 - the worker reads the error and starts anew
-            _answer(out, error=f"{type(exc).__name__}: {exc}")
+                _answer(out, id=ident, error=f"unknown request {op!r}")
+        except Exception as exc:  # noqa: BLE001 - the worker reads the error and stops this zygote
+            _answer(out, id=ident, error=f"{type(exc).__name__}: {exc}")
 
 
 if __name__ == "__main__":

@@ -399,20 +399,34 @@ def test_many_threads_share_one_cpu_at_low_priority(grader):
 
 
 def test_shared_memory_outside_tmpfs_is_refused(grader):
+    """Refused with EPERM: shared memory outside every tmpfs size, and what outlives a
+    process without being emptied between submissions (POSIX message queues, keyrings)."""
     result = grader.run(
         """
-        import ctypes, json, os
+        import ctypes, errno, json, os
+        libc = ctypes.CDLL(None, use_errno=True)
         refused = []
         try:
             os.memfd_create("x")
         except OSError:
             refused.append("memfd_create")
-        if ctypes.CDLL(None, use_errno=True).shmget(0, 1 << 20, 0o1600) < 0:
+        if libc.shmget(0, 1 << 20, 0o1600) < 0:
             refused.append("shmget")
+        libc.mq_open.restype = ctypes.c_int
+        if libc.mq_open(b"/convlab-test", os.O_CREAT | os.O_RDWR, 0o600, None) < 0:
+            refused.append(("mq_open", errno.errorcode[ctypes.get_errno()]))
+        add_key = {"x86_64": 248, "aarch64": 217}[os.uname().machine]
+        if libc.syscall(add_key, b"user", b"convlab-test", b"x", 1, -4) < 0:  # user keyring
+            refused.append(("add_key", errno.errorcode[ctypes.get_errno()]))
         print(json.dumps(refused))
         """
     )
-    assert json.loads(result["stdout"]) == ["memfd_create", "shmget"], result
+    assert json.loads(result["stdout"]) == [
+        "memfd_create",
+        "shmget",
+        ["mq_open", "EPERM"],
+        ["add_key", "EPERM"],
+    ], result
 
 
 MEMORY_HOG = """

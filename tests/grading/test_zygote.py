@@ -81,15 +81,20 @@ def _the_zygote():
 
 
 LEAVE_BEHIND = r"""
-import ctypes, os, subprocess
+import ctypes, os, subprocess, sys
 import numpy as np
 open("mine.txt", "w").write("first student's")
 subprocess.run(["sh", "-c", 'echo x > /tmp/left; echo x > /dev/shm/left; echo x > "$HOME/left";'
                 " mkdir -p /tmp/locked/inner && chmod 0 /tmp/locked; mkdir shut && chmod 0 shut"],
                check=True)
-# A process in a session of its own, and a daemon (double fork) that outlives its parent.
+# A process in a session of its own, a daemon (double fork) that outlives its parent, and
+# a process whose main thread exits (it shows as a zombie while its other thread runs on).
 subprocess.Popen(["sleep", "600"], start_new_session=True)
 subprocess.run(["sh", "-c", "(setsid sleep 601 &) &"], check=True)
+exit_thread = {"x86_64": 60, "aarch64": 93}[os.uname().machine]
+subprocess.Popen([sys.executable, "-c", "import ctypes, threading, time; "
+                  "threading.Thread(target=time.sleep, args=(600,)).start(); "
+                  f"ctypes.CDLL(None).syscall({exit_thread}, 0)"])
 libc = ctypes.CDLL(None, use_errno=True)
 queue = libc.msgget(0, 0o1600)   # IPC_PRIVATE, IPC_CREAT | 0600
 semaphore = libc.semget(0, 1, 0o1600)
@@ -108,6 +113,19 @@ def sleeping():
         except OSError:
             pass
     return [c for c in found if "sleep" in c]
+def strangers():
+    # Processes other than this kernel and the zygote (pid 1); a zombie with a live thread too.
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        if int(pid) in (1, os.getpid()):
+            continue
+        try:
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+            if state != "Z" or len(os.listdir(f"/proc/{pid}/task")) > 1:
+                found.append(pid)
+        except OSError:
+            pass
+    return found
 try:
     open(f"/proc/{os.getppid()}/environ", "rb").read()
     zygote_readable = True
@@ -119,7 +137,8 @@ print(json.dumps({
     "home": sorted(os.listdir(os.environ["HOME"])),
     "queues": len(open("/proc/sysvipc/msg").read().splitlines()) - 1,
     "semaphores": len(open("/proc/sysvipc/sem").read().splitlines()) - 1,
-    "sleeping": sleeping(), "random": np.random.rand(), "zygote_readable": zygote_readable,
+    "sleeping": sleeping(), "strangers": strangers(),
+    "random": np.random.rand(), "zygote_readable": zygote_readable,
     "zygote": os.getppid()}))
 """
 
@@ -140,26 +159,50 @@ def test_the_next_submission_finds_nothing_of_the_last(tmp_path):
     assert seen["shm"] == [] and "left" not in seen["home"] and "locked" not in seen["tmp"]
     assert "left" not in seen["tmp"]
     assert seen["queues"] == 0 and seen["semaphores"] == 0
-    assert seen["sleeping"] == []
+    assert seen["sleeping"] == [] and seen["strangers"] == []
     assert seen["random"] != left["random"]  # NumPy's global state reseeded in each fork
     assert not seen["zygote_readable"]  # not dumpable: its memory and files are closed
 
 
-def test_a_submission_that_kills_the_zygote_loses_only_its_own_exercise(tmp_path):
-    nb = _notebook(
-        "import os, signal",
-        "os.kill(os.getppid(), signal.SIGKILL)\nimport time\ntime.sleep(30)",
-        "x = 1 + 1\nassert x == 2",
+def _exercises(*sources: str):
+    nb = _notebook(*sources)
+    for i, cell in enumerate(nb.cells[1:], 1):
+        cell.metadata.nbgrader = {"solution": True, "grade": False, "grade_id": f"e{i}"}
+    return nb
+
+
+def test_a_submission_cannot_stop_the_zygote_and_one_it_changed_is_replaced(tmp_path):
+    """The zygote is the sandbox's init: no signal from inside reaches it.  A submission
+    that lowers its limits (every later fork would inherit them) gets it replaced."""
+    _grade(_notebook("x = 1"), tmp_path / "first")
+    changed = _the_zygote()
+    graded = _grade(
+        _exercises(
+            "import os, resource, signal",
+            "os.kill(1, signal.SIGSTOP)\nos.kill(1, signal.SIGKILL)",
+            "resource.prlimit(1, resource.RLIMIT_NOFILE, (256, 256))\nx = 1",
+            "assert x == 1",
+        ),
+        tmp_path / "changer",
     )
-    nb.cells[1].metadata.nbgrader = {"solution": True, "grade": False, "grade_id": "one"}
-    nb.cells[2].metadata.nbgrader = {"solution": True, "grade": False, "grade_id": "two"}
-    graded = _grade(nb, tmp_path / "killer")
-    errors = _errors(graded)
-    assert [e[0] for e in errors] == ["KernelDied"], errors
-    # A new zygote, and the next submission is graded as usual.
+    assert _errors(graded) == []  # the zygote was neither stopped nor killed
+    assert not changed.alive and "limits" in changed.failure, changed.failure
+    execute.take_kernel_kinds()
     honest = _grade(_notebook("import json", LOOK_AROUND), tmp_path / "next")
-    assert _errors(honest) == []
-    assert json.loads(_printed(honest.cells[1]))["sleeping"] == []
+    assert _errors(honest) == [] and execute.take_kernel_kinds() == ["forked"]
+    assert _the_zygote() is not changed  # a new zygote forked it
+
+
+def test_a_restart_kills_what_the_dead_kernel_started(tmp_path):
+    nb = _exercises(
+        "import json, os, subprocess",
+        "subprocess.Popen(['sleep', '600'], start_new_session=True)\nos._exit(3)",
+        LOOK_AROUND,
+    )
+    graded = _grade(nb, tmp_path / "dies")
+    assert [e[0] for e in _errors(graded)] == ["KernelDied"], _errors(graded)
+    seen = json.loads(_printed(graded.cells[2]))  # in the kernel that replaced it
+    assert seen["sleeping"] == [] and seen["strangers"] == []
 
 
 def _outputs(nb) -> list:
@@ -276,6 +319,7 @@ def test_an_ordinary_user_gets_the_same_isolation(grader):  # noqa: F811 - the f
     seen = json.loads("".join(o.get("text", "") for o in result["second"]))
     assert seen["zygote"] == left["zygote"]
     assert seen["files"] == [] and seen["shm"] == [] and seen["sleeping"] == []
+    assert seen["strangers"] == []
     assert "left" not in seen["home"] and not {"left", "locked"} & set(seen["tmp"])
     assert seen["queues"] == 0 and seen["semaphores"] == 0
     assert not seen["zygote_readable"] and seen["random"] != left["random"]
