@@ -13,15 +13,17 @@ is safe:
   id, CPU set, limits, seccomp filter, control group) is the worker's, as it
   was the submission's: one worker grades one submission at a time.
 - **Processes**: the zygote is the init of the sandbox's PID namespace
-  (``bwrap --as-pid-1``), so no process in the sandbox can signal, stop or
-  kill it, and it is not dumpable, so none can ptrace it or read its memory,
-  environment or descriptors.  Before each kernel starts (a restart too) and
-  when a submission's grading ends, it SIGKILLs every other process of the
-  namespace until none is left (a zombie whose other threads run on counts).
+  (``bwrap --as-pid-1``) and handles no signal but SIGCHLD (it reaps the
+  namespace's orphans), so no process in the sandbox can stop or kill it; it
+  is not dumpable, so none can ptrace it or read its memory, environment or
+  descriptors.  Before each kernel starts (a restart too) and when a
+  submission's grading ends, it SIGKILLs every other process of the namespace
+  at once (``kill(-1)``) until a scan of /proc finds none (a zombie whose other
+  threads run on counts).
   The fork closes every descriptor it inherits (the zygote's pipes to the
   worker).  What a process of the sandbox's user can still change on the zygote
-  (its resource limits, priority, scheduling: every later fork would inherit
-  them) is compared with what it was after each submission: a change stops
+  (its resource limits, priority, I/O priority, scheduling: every later fork
+  would inherit them) is compared with what it was after each submission: a change stops
   this zygote, and the worker starts a new one.
 - **Files**: every writable place (the working folder, ``/tmp`` with the home
   folder, ``/dev/shm``) is emptied before each kernel starts and after each
@@ -53,6 +55,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 __all__ = ["PRELOAD", "Zygote", "ZygoteFailed", "kernel_arguments"]
 
@@ -206,7 +209,11 @@ class Zygote:
         args = kernel_arguments(kernel_cmd)
         if args is None:
             raise ZygoteFailed(f"not an ipykernel command: {kernel_cmd}")
-        self.sandbox.refill(workdir)
+        try:
+            self.sandbox.refill(workdir)
+        except OSError as exc:
+            self._stop(f"the submission could not be copied in: {exc}")
+            raise ZygoteFailed(f"the submission could not be copied in: {exc}") from exc
         answer = self.request(op="start", args=args)
         try:
             return int(answer["pid"])
@@ -325,7 +332,8 @@ def _others() -> list[int]:
     """PIDs of the sandbox's processes other than the zygote (pid 1 of its namespace).
 
     A zombie counts only while it has threads left: a process whose main thread
-    exited shows as a zombie and runs on in its other threads.
+    exited shows as a zombie and runs on in its other threads.  A process whose
+    state cannot be read for any reason but being gone counts too.
     """
     me = os.getpid()
     found = []
@@ -336,37 +344,55 @@ def _others() -> list[int]:
             with open(f"/proc/{entry}/stat", "rb") as fh:
                 state = fh.read().rsplit(b")", 1)[1].split()[0]
             live = state not in (b"Z", b"X") or len(os.listdir(f"/proc/{entry}/task")) > 1
-        except OSError:
+        except (FileNotFoundError, ProcessLookupError):
             continue  # gone
+        except OSError:
+            live = True
         if live:
             found.append(int(entry))
     return found
 
 
-def _reap() -> None:
-    with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0] > 0:
-            pass
+#: The kernel now forked (its exit status is kept when a reap collects it), and what
+#: the reaps collected of it.
+_kernel: dict[str, int | None] = {"pid": None, "status": None}
+
+
+def _reap(*_signal) -> None:
+    """Collect every exited child (the namespace's orphans come to its init, the zygote)."""
+    while True:
+        try:
+            pid, code = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if pid == _kernel["pid"]:
+            _kernel["status"] = os.waitstatus_to_exitcode(code)
 
 
 def _kill_others(wait: float = 30.0) -> int:
-    """SIGKILL every other process of the namespace until none is left; how many there were."""
-    killed: set[int] = set()
+    """SIGKILL every other process of the namespace until none is left; how many were seen.
+
+    Each pass first signals all at once (``kill(-1)`` from the namespace's init
+    reaches every other process in it, also one being forked meanwhile, which a
+    scan of /proc could miss), then scans until the scan finds nobody.
+    """
+    seen: set[int] = set(_others())
     deadline = time.monotonic() + wait
     while True:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)
+        _reap()
         left = _others()
         if not left:
             break
-        for pid in left:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                killed.add(pid)
-        _reap()
+        seen.update(left)
         if time.monotonic() > deadline:
             raise RuntimeError(f"{len(left)} processes of the last submission would not die")
         time.sleep(0.005)
     _reap()
-    return len(killed)
+    return len(seen)
 
 
 def _mount_points() -> set[str]:
@@ -406,6 +432,11 @@ def _own_limits() -> dict:
     limits["nice"] = os.getpriority(os.PRIO_PROCESS, 0)
     limits["scheduler"] = os.sched_getscheduler(0)
     limits["affinity"] = sorted(os.sched_getaffinity(0))
+    ioprio_get = {"x86_64": 252, "aarch64": 31, "i686": 290}.get(os.uname().machine)
+    if ioprio_get is not None:
+        import ctypes
+
+        limits["ioprio"] = ctypes.CDLL(None).syscall(ioprio_get, 1, 0)  # IOPRIO_WHO_PROCESS
     with contextlib.suppress(OSError), open("/proc/self/oom_score_adj") as fh:
         limits["oom_score_adj"] = fh.read().strip()
     return limits
@@ -445,10 +476,31 @@ def _prepare_submission() -> None:
         shutil.copytree("/run/convlab/mpl", config, dirs_exist_ok=True)
 
 
+#: The signal dispositions the zygote changed, to restore in each fork.
+_SIGNALS: dict[int, Any] = {}
+
+
+def _guard_signals() -> None:
+    """As init, the zygote gets only the signals it handles: handle none but SIGCHLD.
+
+    Python handles SIGINT (KeyboardInterrupt), which a process of the sandbox could
+    send to stop the zygote; SIGCHLD reaps the orphans that come to it.
+    """
+    for signum in signal.valid_signals():
+        handler = signal.getsignal(signum)
+        if callable(handler) and signum != signal.SIGCHLD:
+            _SIGNALS[signum] = handler
+            signal.signal(signum, signal.SIG_IGN)
+    _SIGNALS[signal.SIGCHLD] = signal.getsignal(signal.SIGCHLD) or signal.SIG_DFL
+    signal.signal(signal.SIGCHLD, _reap)
+
+
 def _child(args: list[str], env: dict[str, str]) -> None:
     """In the fork: become the submission's kernel (never returns)."""
     code = 1
     try:
+        for signum, handler in _SIGNALS.items():  # as a kernel started cold has them
+            signal.signal(signum, handler)
         os.setsid()
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
@@ -482,12 +534,11 @@ def _answer(out, **message) -> None:
 
 
 def _status(pid: int) -> int | None:
-    """Exit status of the zygote's child `pid`, None while it runs (SIGKILL: reaped by a reset)."""
-    try:
-        done, code = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return -signal.SIGKILL
-    return os.waitstatus_to_exitcode(code) if done else None
+    """Exit status of the zygote's kernel `pid`, None while it runs."""
+    _reap()
+    if _kernel["pid"] != pid:
+        return -signal.SIGKILL  # an earlier kernel: killed by a reset
+    return _kernel["status"]
 
 
 def serve() -> None:
@@ -518,9 +569,9 @@ def serve() -> None:
         _answer(out, ready=False, error=f"modules that must not be preloaded: {unsafe[:5]}")
         return
     _set_dumpable(False)
+    _guard_signals()
     baseline = _own_limits()
     _answer(out, ready=True, modules=loaded, seconds=round(time.perf_counter() - started, 3))
-    child: int | None = None
     for line in sys.stdin:
         ident = None
         try:
@@ -529,26 +580,23 @@ def serve() -> None:
             op = request.get("op")
             if op == "start":
                 _reset(baseline)
+                _kernel.update(pid=None, status=None)
                 pid = os.fork()
                 if pid == 0:
                     _child(list(request["args"]), environment)
-                child = pid
+                _kernel["pid"] = pid
                 _answer(out, id=ident, pid=pid)
             elif op == "poll":
-                # Only the kernel now running can be running; an earlier one is gone.
-                wanted = int(request["pid"])
-                status = _status(child) if child is not None and wanted == child else 0
-                if status is not None and wanted == child:
-                    child = None
-                _answer(out, id=ident, status=status)
+                _answer(out, id=ident, status=_status(int(request["pid"])))
             elif op == "signal":
-                if child is not None and int(request["pid"]) == child:
+                if int(request["pid"]) == _kernel["pid"] and _status(_kernel["pid"]) is None:
                     with contextlib.suppress(OSError):
-                        os.kill(child, int(request["signum"]))
+                        os.kill(int(request["pid"]), int(request["signum"]))
                 _answer(out, id=ident, done=True)
             elif op == "reset":
-                child = None
-                _answer(out, id=ident, killed=_reset(baseline))
+                killed = _reset(baseline)
+                _kernel.update(pid=None, status=None)
+                _answer(out, id=ident, killed=killed)
             else:
                 _answer(out, id=ident, error=f"unknown request {op!r}")
         except Exception as exc:  # noqa: BLE001 - the worker reads the error and stops this zygote

@@ -95,10 +95,23 @@ exit_thread = {"x86_64": 60, "aarch64": 93}[os.uname().machine]
 subprocess.Popen([sys.executable, "-c", "import ctypes, threading, time; "
                   "threading.Thread(target=time.sleep, args=(600,)).start(); "
                   f"ctypes.CDLL(None).syscall({exit_thread}, 0)"])
+# A chain of processes, each forking the next and exiting (a scan of /proc can miss it).
+subprocess.Popen([sys.executable, "-c", "import os\nwhile os.fork() == 0: pass"])
+# Orphans: the zygote, the namespace's init, reaps them (each would count against the
+# process limit as a zombie).
+for _ in range(300):
+    subprocess.run(["sh", "-c", "true & exit"], check=True)
+zombies = 0
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        zombies += open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        pass
 libc = ctypes.CDLL(None, use_errno=True)
 queue = libc.msgget(0, 0o1600)   # IPC_PRIVATE, IPC_CREAT | 0600
 semaphore = libc.semget(0, 1, 0o1600)
 print(json.dumps({"queue": queue, "semaphore": semaphore, "random": np.random.rand(),
+                  "zombies": zombies,
                   "zygote": os.getppid()}))
 """
 
@@ -150,6 +163,7 @@ def test_the_next_submission_finds_nothing_of_the_last(tmp_path):
     assert execute.take_kernel_kinds() == ["forked"]
     left = json.loads(_printed(first.cells[1]))
     assert left["queue"] >= 0 and left["semaphore"] >= 0  # both were made
+    assert left["zombies"] < 50, left  # 300 orphans, reaped as they came
     zygote = _the_zygote()
     second = _grade(_notebook("import json", LOOK_AROUND), tmp_path / "b")
     assert _errors(second) == []
@@ -171,16 +185,27 @@ def _exercises(*sources: str):
     return nb
 
 
-def test_a_submission_cannot_stop_the_zygote_and_one_it_changed_is_replaced(tmp_path):
-    """The zygote is the sandbox's init: no signal from inside reaches it.  A submission
-    that lowers its limits (every later fork would inherit them) gets it replaced."""
+@pytest.mark.parametrize(
+    "change",
+    [
+        "resource.prlimit(1, resource.RLIMIT_NOFILE, (256, 256))",
+        "os.setpriority(os.PRIO_PROCESS, 1, 19)",
+        "subprocess.run(['ionice', '-c', '3', '-p', '1'], check=True)",
+    ],
+    ids=["rlimit", "nice", "ioprio"],
+)
+def test_a_submission_cannot_stop_the_zygote_and_one_it_changed_is_replaced(tmp_path, change):
+    """The zygote is the sandbox's init and handles no signal but SIGCHLD: none sent from
+    inside stops it.  A submission that lowers what every later fork would inherit (limits,
+    priority, I/O priority) gets it replaced."""
     _grade(_notebook("x = 1"), tmp_path / "first")
     changed = _the_zygote()
+    signals = ", ".join(f"signal.{name}" for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGUSR1"))
     graded = _grade(
         _exercises(
-            "import os, resource, signal",
-            "os.kill(1, signal.SIGSTOP)\nos.kill(1, signal.SIGKILL)",
-            "resource.prlimit(1, resource.RLIMIT_NOFILE, (256, 256))\nx = 1",
+            "import os, resource, signal, subprocess",
+            f"for signum in ({signals}, signal.SIGSTOP, signal.SIGKILL):\n    os.kill(1, signum)",
+            f"{change}\nx = 1",
             "assert x == 1",
         ),
         tmp_path / "changer",
