@@ -446,6 +446,7 @@ def grade(
     """
     from tqdm.auto import tqdm
 
+    from ..i18n import gettext as _
     from .report import _language, course_language
     from .sandbox import SandboxUnavailable, sandbox_problem
 
@@ -489,9 +490,12 @@ def grade(
     language = course_language(course, lesson)  # of the progress lines
     timings["setup"] = time.perf_counter() - started
     started = time.perf_counter()
-    with tqdm(
-        total=len(todo), desc=f"grading {lesson}", unit="submission", disable=not progress
-    ) as bar:
+    with _language(language):
+        # TRANSLATORS: the progress bar's label; tqdm adds "3/30 [00:12<01:40, 3.4s/<unit>]".
+        desc = _("grading {lesson}").format(lesson=lesson)
+        # TRANSLATORS: the progress bar's unit, after "s/" (seconds per submission), one word.
+        unit = _("submission")
+    with tqdm(total=len(todo), desc=desc, unit=unit, disable=not progress) as bar:
         if scheduler:
             outcomes = _run_dask(course, lesson, list(todo), scheduler, db_url, sandbox)
         else:

@@ -112,6 +112,8 @@ def _confine_writes(folder: Path) -> None:
     """
     import tempfile
 
+    from ..i18n import gettext as _  # the message follows the notebook's language
+
     private_tmp = tempfile.mkdtemp(prefix="convlab-grading-")
     tempfile.tempdir = private_tmp
     os.environ["TMPDIR"] = private_tmp
@@ -145,13 +147,17 @@ def _confine_writes(folder: Path) -> None:
             )
             if writing and path is not None and not isinstance(path, int) and not inside(path):
                 raise PermissionError(
-                    f"grading: writing outside the submission folder is not allowed ({os.fsdecode(path)})"
+                    _(
+                        "grading: writing outside the submission folder is not allowed ({path})"
+                    ).format(path=os.fsdecode(path))
                 )
         elif (
             event in _WRITE_EVENTS and args and not isinstance(args[0], int) and not inside(args[0])
         ):
             raise PermissionError(
-                f"grading: changing files outside the submission folder is not allowed ({args[0]})"
+                _(
+                    "grading: changing files outside the submission folder is not allowed ({path})"
+                ).format(path=args[0])
             )
 
     sys.addaudithook(hook)

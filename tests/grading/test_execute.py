@@ -164,3 +164,19 @@ def test_without_a_reference_the_budget_is_the_submission_timeout():
     )
     assert GradingExecute(reference_seconds=10, timeout=60).budget() == 130
     assert GradingExecute(reference_seconds=10, budget_factor=0).budget() == 20 * 60
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("es", "no se permite escribir fuera"), ("ja", "提出物のフォルダの外には書き込めません")],
+)
+def test_a_write_outside_the_submission_is_refused_in_the_students_language(
+    tmp_path, language, words
+):
+    nb = _notebook(language, "    return x")
+    nb.cells.insert(1, new_code_cell("open('/tmp/outside.txt', 'w')"))
+    # As the course's nbgrader_config.py starts every grading kernel (kernel.limit_kernel).
+    limits = "import convlab.grading as _convlab_grading; _convlab_grading.limit_kernel()"
+    _run(nb, tmp_path, extra_arguments=[f"--IPKernelApp.exec_lines={limits}"])
+    errors = [(o.ename, o.evalue) for o in nb.cells[1].outputs if o.output_type == "error"]
+    assert errors and errors[0][0] == "PermissionError" and words in errors[0][1], errors
