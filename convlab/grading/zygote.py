@@ -354,7 +354,9 @@ def _others() -> list[int]:
 
 
 #: The kernel now forked (its exit status is kept when a reap collects it), and what
-#: the reaps collected of it.
+#: the reaps collected of it.  "pid" is None from the reset before a fork until the
+#: fork's pid is known: a child reaped meanwhile (SIGCHLD runs between any two
+#: bytecodes) can then only be that kernel, every other process being gone.
 _kernel: dict[str, int | None] = {"pid": None, "status": None}
 
 
@@ -367,7 +369,7 @@ def _reap(*_signal) -> None:
             return
         if pid == 0:
             return
-        if pid == _kernel["pid"]:
+        if _kernel["pid"] in (pid, None):
             _kernel["status"] = os.waitstatus_to_exitcode(code)
 
 
