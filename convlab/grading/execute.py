@@ -303,48 +303,56 @@ class ZygoteKernelManager(SandboxedKernelManager):
     _launch_kernel = run_sync(_async_launch_kernel)
 
 
-#: This process's zygote (zygote.py; at most one), by the environment of its sandbox.
-_zygotes: dict[tuple, Zygote] = {}
-_zygote_finalizer: list = []
-#: Environments for which no zygote could start here: cold kernels from then on.
-_zygote_failed: set[tuple] = set()
+class _ProcessZygote:
+    """This process's zygote (zygote.py): at most one, for the environment of its sandbox.
+
+    A worker's environment changes only with the course, so a zygote for another
+    environment replaces the one there was.  Closed when the process ends: a pool
+    worker (multiprocessing runs its finalizers, not atexit) or the grading process.
+    """
+
+    def __init__(self) -> None:
+        self.key: tuple | None = None
+        self.zygote: Zygote | None = None
+        #: Environments for which no zygote could start here: cold kernels from then on.
+        self.failed: set[tuple] = set()
+        self._finalizer: object | None = None
+
+    def get(self, env: dict[str, str], log) -> Zygote | None:
+        """The zygote for sandboxes with `env` (started on first use), or None."""
+        from .zygote import Zygote, ZygoteFailed
+
+        key = tuple(sorted(env.items()))
+        if key == self.key and self.zygote is not None and self.zygote.alive:
+            return self.zygote
+        if key in self.failed:
+            return None
+        self.close()  # killed by a submission, or for another environment: a new one
+        if self._finalizer is None:
+            from multiprocessing.util import Finalize
+
+            self._finalizer = Finalize(None, self.close, exitpriority=100)
+        box = Sandbox(None, env=env)
+        try:
+            self.zygote = Zygote(box)
+        except (ZygoteFailed, OSError, ValueError) as exc:
+            log.warning("no zygote (cold kernels instead): %s", exc)
+            box.close()
+            self.failed.add(key)
+            return None
+        self.key = key
+        return self.zygote
+
+    def close(self, zygote: Zygote | None = None) -> None:
+        """Close this process's zygote (only if it is `zygote`, when given)."""
+        if self.zygote is not None and zygote in (None, self.zygote):
+            self.zygote.close()
+            self.key = self.zygote = None
+        elif zygote is not None:
+            zygote.close()
 
 
-def _close_zygotes() -> None:
-    while _zygotes:
-        _key, zygote = _zygotes.popitem()
-        zygote.close()
-
-
-def _zygote_for(env: dict[str, str], log):
-    """The zygote of this process for sandboxes with `env` (started on first use), or None."""
-    from .zygote import Zygote, ZygoteFailed
-
-    key = tuple(sorted(env.items()))
-    zygote = _zygotes.get(key)
-    if zygote is not None and zygote.alive:
-        return zygote
-    if zygote is not None:  # killed by a submission: a new one
-        _zygotes.pop(key).close()
-    if key in _zygote_failed:
-        return None
-    _close_zygotes()  # one per process: a worker's environment changes only with the course
-    if not _zygote_finalizer:
-        # Stopped when the process ends: a pool worker (multiprocessing runs its
-        # finalizers, not atexit) or the grading process itself.
-        from multiprocessing.util import Finalize
-
-        _zygote_finalizer.append(Finalize(None, _close_zygotes, exitpriority=100))
-    box = Sandbox(None, env=env)
-    try:
-        zygote = Zygote(box)
-    except (ZygoteFailed, OSError, ValueError) as exc:
-        log.warning("no zygote (cold kernels instead): %s", exc)
-        box.close()
-        _zygote_failed.add(key)
-        return None
-    _zygotes[key] = zygote
-    return zygote
+_zygote = _ProcessZygote()
 
 
 class GradingExecute(PatientReplyMixin, Execute):
@@ -436,12 +444,12 @@ class GradingExecute(PatientReplyMixin, Execute):
             env["MPLBACKEND"] = "agg"
         name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
         start = time.perf_counter()
-        zygote = _zygote_for(env, self.log) if self.zygote else None
+        zygote = _zygote.get(env, self.log) if self.zygote else None
         # Nothing of an earlier kernel (this submission's, before a restart) may run while
         # the worker writes the next connection file; a zygote that cannot be emptied
         # is replaced by a new one.
         if zygote is not None and not self._finish_zygote(zygote):
-            zygote = _zygote_for(env, self.log)
+            zygote = _zygote.get(env, self.log)
             if zygote is not None and not self._finish_zygote(zygote):
                 zygote = None
         if zygote is not None:
@@ -557,10 +565,7 @@ class GradingExecute(PatientReplyMixin, Execute):
             zygote.finish()
         except Exception as exc:  # noqa: BLE001 - whatever it was, this zygote is not used again
             self.log.warning("zygote closed: %s", exc)
-            for key, known in list(_zygotes.items()):
-                if known is zygote:
-                    del _zygotes[key]
-            zygote.close()
+            _zygote.close(zygote)
             return False
         return True
 

@@ -71,6 +71,9 @@ WORKDIR = "/submission"
 INPUT = "/run/convlab/input"
 #: Home (on the private /tmp).
 HOME = "/tmp/home"
+#: Read-only view of Matplotlib's font cache, built once per grading process
+#: (`_matplotlib_seed`), copied into each kernel's Matplotlib folder.
+MPL_SEED = "/run/convlab/mpl"
 
 
 class SandboxUnavailable(RuntimeError):
@@ -296,11 +299,15 @@ class Sandbox:
     def uid(self) -> int:
         return UID_BASE + self.slot if os.geteuid() == 0 else os.geteuid()
 
-    def _chown(self) -> None:
-        self.host.chmod(0o700)
+    def _chown(self, top: Path | None = None) -> None:
+        """As root, give the sandbox's user `top` and all below it (default: the private
+        folder, which is made private to it first)."""
+        if top is None:
+            top = self.host
+            top.chmod(0o700)
         if os.geteuid() != 0:
             return
-        for path in [self.host, *self.host.rglob("*")]:
+        for path in [top, *top.rglob("*")]:
             os.lchown(path, self.uid, self.uid)
 
     @property
@@ -328,9 +335,7 @@ class Sandbox:
         """
         empty_folder(self.input)
         shutil.copytree(workdir, self.input, symlinks=True, dirs_exist_ok=True)
-        if os.geteuid() == 0:  # only what was just copied (the socket folder is the sandbox's)
-            for path in [self.input, *self.input.rglob("*")]:
-                os.lchown(path, self.uid, self.uid)
+        self._chown(self.input)  # only what was just copied (the socket folder is the sandbox's)
 
     def empty_run_dir(self) -> None:
         """Remove the last kernel's connection file and sockets (the folder stays: it is bound)."""
@@ -419,7 +424,7 @@ class Sandbox:
         bwrap += ["--bind", str(self.run_dir), str(self.run_dir)]
         seed = _matplotlib_seed()
         if seed is not None:
-            bwrap += ["--ro-bind", str(seed), "/run/convlab/mpl"]
+            bwrap += ["--ro-bind", str(seed), MPL_SEED]
         env = {
             "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
             "HOME": HOME,
@@ -453,7 +458,7 @@ class Sandbox:
         # Copy the submission into the writable tmpfs, seed matplotlib's font cache, start.
         launcher = (
             f"cp -R {INPUT}/. {WORKDIR}/ && mkdir -p $MPLCONFIGDIR && "
-            "{ [ -d /run/convlab/mpl ] && cp -R /run/convlab/mpl/. $MPLCONFIGDIR/ || true; } && "
+            f"{{ [ -d {MPL_SEED} ] && cp -R {MPL_SEED}/. $MPLCONFIGDIR/ || true; }} && "
             'exec "$@"'
         )
         return [*cmd, *bwrap, "/bin/sh", "-c", launcher, "sh", *kernel_cmd]

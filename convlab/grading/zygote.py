@@ -57,6 +57,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .sandbox import HOME, INPUT, MPL_SEED, WORKDIR, empty_folder
+
 __all__ = ["PRELOAD", "Zygote", "ZygoteFailed", "kernel_arguments"]
 
 #: Imported by the zygote before its first fork (those missing are skipped).
@@ -171,6 +173,17 @@ class Zygote:
             raise ValueError(f"not an answer: {line[:200]!r}")
         return answer
 
+    def _fail(self, why: str) -> ZygoteFailed:
+        """Stop the zygote for good; the error to raise."""
+        self._stop(why)
+        return ZygoteFailed(why)
+
+    def _number(self, answer: dict, key: str) -> int:
+        try:
+            return int(answer[key])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise self._fail(f"no {key} in the zygote's answer: {answer}") from exc
+
     def _stop(self, why: str = "closed") -> None:
         """Kill the zygote's process (its sandbox is closed by `close`)."""
         self.failure = self.failure or why
@@ -212,14 +225,8 @@ class Zygote:
         try:
             self.sandbox.refill(workdir)
         except OSError as exc:
-            self._stop(f"the submission could not be copied in: {exc}")
-            raise ZygoteFailed(f"the submission could not be copied in: {exc}") from exc
-        answer = self.request(op="start", args=args)
-        try:
-            return int(answer["pid"])
-        except (KeyError, TypeError, ValueError) as exc:
-            self._stop(f"no pid in its answer: {answer}")
-            raise ZygoteFailed(f"no pid in the zygote's answer: {answer}") from exc
+            raise self._fail(f"the submission could not be copied in: {exc}") from exc
+        return self._number(self.request(op="start", args=args), "pid")
 
     def poll(self, pid: int) -> int | None:
         """Kernel `pid`'s exit status, or None while it runs (like `Popen.poll`)."""
@@ -238,12 +245,7 @@ class Zygote:
 
         Returns how many processes were killed.
         """
-        answer = self.request(op="reset")
-        try:
-            return int(answer["killed"])
-        except (KeyError, TypeError, ValueError) as exc:
-            self._stop(f"no count in its answer: {answer}")
-            raise ZygoteFailed(f"no count in the zygote's answer: {answer}") from exc
+        return self._number(self.request(op="reset"), "killed")
 
     def finish(self) -> None:
         """Nothing of the last kernel left, in the sandbox or in its socket folder.
@@ -255,8 +257,7 @@ class Zygote:
         try:
             self.sandbox.empty_run_dir()
         except OSError as exc:
-            self._stop(f"the socket folder could not be emptied: {exc}")
-            raise ZygoteFailed(f"the socket folder could not be emptied: {exc}") from exc
+            raise self._fail(f"the socket folder could not be emptied: {exc}") from exc
 
     def close(self) -> None:
         """Stop the zygote and close its sandbox (nothing of it is left)."""
@@ -317,7 +318,7 @@ class ZygoteChild:
 # -- the zygote's side (inside the sandbox) ------------------------------------
 
 #: Writable places of the sandbox, emptied between submissions (see sandbox.py).
-_WRITABLE = ("/submission", "/tmp", "/dev/shm")
+_WRITABLE = (WORKDIR, "/tmp", "/dev/shm")
 
 
 def _set_dumpable(value: bool) -> None:
@@ -446,14 +447,13 @@ def _own_limits() -> dict:
 
 def _reset(baseline: dict | None = None) -> int:
     """Kill the others, empty the writable places; raise if the zygote's limits were changed."""
-    from .sandbox import empty_folder
-
     killed = _kill_others()
-    if baseline is not None and _own_limits() != baseline:
+    if baseline is not None:
         # prlimit, setpriority, sched_setscheduler on the zygote by a submission's process:
         # a hard limit cannot be raised back, so this zygote must not fork again.
         changed = sorted(k for k, v in _own_limits().items() if baseline.get(k) != v)
-        raise RuntimeError(f"a submission changed the zygote's limits: {changed}")
+        if changed:
+            raise RuntimeError(f"a submission changed the zygote's limits: {changed}")
     mounts = _mount_points()
     for folder in _WRITABLE:
         if os.path.isdir(folder):
@@ -464,8 +464,6 @@ def _reset(baseline: dict | None = None) -> int:
 
 def _prepare_submission() -> None:
     """What the sandbox's launcher does for a cold kernel: copy the submission, seed Matplotlib."""
-    from .sandbox import HOME, INPUT, WORKDIR
-
     for entry in os.scandir(INPUT):  # the working folder itself is the sandbox's mount point
         target = os.path.join(WORKDIR, entry.name)
         if entry.is_dir(follow_symlinks=False):
@@ -474,8 +472,8 @@ def _prepare_submission() -> None:
             shutil.copy2(entry.path, target, follow_symlinks=False)
     config = os.environ.get("MPLCONFIGDIR") or f"{HOME}/.config/matplotlib"
     os.makedirs(config, exist_ok=True)
-    if os.path.isdir("/run/convlab/mpl"):
-        shutil.copytree("/run/convlab/mpl", config, dirs_exist_ok=True)
+    if os.path.isdir(MPL_SEED):
+        shutil.copytree(MPL_SEED, config, dirs_exist_ok=True)
 
 
 #: The signal dispositions the zygote changed, to restore in each fork.
@@ -511,8 +509,6 @@ def _child(args: list[str], env: dict[str, str]) -> None:
         _set_dumpable(True)
         os.environ.clear()
         os.environ.update(env)
-        from .sandbox import WORKDIR
-
         _prepare_submission()
         os.chdir(WORKDIR)
         # As `python -m ipykernel_launcher` started there has it (the zygote runs with -P).

@@ -75,9 +75,9 @@ def _printed(cell) -> str:
 
 
 def _the_zygote():
-    zygotes = list(execute._zygotes.values())
-    assert len(zygotes) == 1, zygotes
-    return zygotes[0]
+    zygote = execute._zygote.zygote
+    assert zygote is not None
+    return zygote
 
 
 LEAVE_BEHIND = r"""
@@ -303,7 +303,7 @@ RUNNER = textwrap.dedent(
         execute.GradingExecute(timeout=60).preprocess(nb, {"metadata": {"path": str(folder)}})
         shutil.rmtree(folder)
         out[name] = [o for c in nb.cells for o in c.outputs]
-    (zygote,) = execute._zygotes.values()
+    zygote = execute._zygote.zygote
     out.update(uid=zygote.sandbox.uid, host=str(zygote.sandbox.host),
                tmpdir=tempfile.gettempdir())
     print(json.dumps(out))
